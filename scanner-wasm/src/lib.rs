@@ -3,6 +3,9 @@
 //! `serde-wasm-bindgen` from the same Rust types the CLI prints as JSON.
 use wasm_bindgen::prelude::*;
 
+mod inspect;
+mod scan;
+
 /// Install the panic hook so a Rust panic shows as a readable console error.
 #[wasm_bindgen(start)]
 pub fn start() {

@@ -1,0 +1,1 @@
+//! Lookup-payload inspection for the edge worker and the page's log check.

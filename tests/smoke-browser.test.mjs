@@ -1,0 +1,33 @@
+// The page loads the wasm module in real headless Chromium without console
+// errors, and the module reads a real jar the way unzip does.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, corpusFile, unzipNames, launchChromium } from './lib/common.mjs';
+import { startServer } from '../scripts/serve.mjs';
+
+test('page loads the wasm module in Chromium; zipEntryNames matches unzip -Z1', async (t) => {
+  const server = await startServer({ dir: path.join(ROOT, 'web'), port: 0 });
+  const { port } = server.address();
+  const { context, close } = await launchChromium();
+  t.after(async () => { await close(); server.close(); });
+
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForSelector('[data-ready="true"]', { timeout: 20000 });
+
+  const jar = corpusFile('log4j/log4j-core-2.14.1.jar');
+  const b64 = fs.readFileSync(jar).toString('base64');
+  const names = await page.evaluate(async (data) => {
+    const { default: init, zipEntryNames } = await import('/pkg/scanner_wasm.js');
+    await init();
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    return zipEntryNames(bytes);
+  }, b64);
+  assert.deepEqual(names, unzipNames(jar));
+  assert.deepEqual(problems, [], 'no console errors');
+});
