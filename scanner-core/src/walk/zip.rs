@@ -1,0 +1,516 @@
+//! ZIP levels (JAR, WAR, EAR, …), read from the central directory.
+//!
+//! Our own reader rather than the `zip` crate's, because the walker needs
+//! what a general reader hides: raw local-header offsets (to see overlapping
+//! entries, the zip-bomb trick), data ranges to read STORED nested archives
+//! in place, per-entry failures instead of a failed archive, and a central
+//! directory streamed in chunks rather than held whole.
+//!
+//! Format facts from APPNOTE.TXT (PKWARE): end record `PK\5\6` (22 bytes +
+//! comment ≤ 65,535), ZIP64 locator `PK\6\7` (20 bytes) right before it,
+//! ZIP64 end record `PK\6\6`, central header `PK\1\2` (46 bytes + name +
+//! extra + comment), local header `PK\3\4` (30 bytes + name + extra), ZIP64
+//! extra field id 1.
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::string::String;
+use std::vec::Vec;
+
+use flate2::read::DeflateDecoder;
+
+use super::source::{head, Src, SrcReader, Window};
+use super::{action_for, sniff_head, Action, Container, Fail, Walker, HEAD_LEN};
+use crate::detect;
+use crate::report::ErrorKind;
+
+const END_LEN: usize = 22;
+const MAX_COMMENT: usize = 65_535;
+const CENTRAL_LEN: usize = 46;
+const LOCAL_LEN: u64 = 30;
+const STORED: u16 = 0;
+const DEFLATED: u16 = 8;
+
+/// Where the central directory is, in `src` coordinates.
+#[derive(Debug, Clone, Copy)]
+struct End {
+    cd_start: u64,
+    cd_size: u64,
+    /// Added to every offset the archive declares: the length of data
+    /// prepended without fixing the offsets (a launcher script, or
+    /// `cat data x.zip`).
+    base: u64,
+}
+
+fn u16le(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+fn u32le(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+fn u64le(b: &[u8], at: usize) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(a)
+}
+
+/// True if `src` has a usable end-of-central-directory record.
+pub(super) fn has_end_record(src: &mut dyn Src) -> bool {
+    matches!(find_end(src), Ok(Some(_)))
+}
+
+/// Does a central header start at `at`? (An empty archive has none.)
+fn central_at(src: &mut dyn Src, at: u64) -> bool {
+    let mut sig = [0u8; 4];
+    src.read_exact_at(at, &mut sig).is_ok() && &sig == b"PK\x01\x02"
+}
+
+/// Find the end record, scanning back from the end over the largest
+/// possible comment, and check that a central directory is where it says.
+/// Candidates that do not check out are skipped: a `PK\5\6` inside a
+/// comment or in trailing junk is not the end record.
+fn find_end(src: &mut dyn Src) -> std::io::Result<Option<End>> {
+    let len = src.len();
+    if len < END_LEN as u64 {
+        return Ok(None);
+    }
+    let tail_len = len.min((END_LEN + MAX_COMMENT) as u64 + 1024) as usize;
+    let tail_start = len - tail_len as u64;
+    let mut tail = std::vec![0u8; tail_len];
+    src.read_exact_at(tail_start, &mut tail)?;
+    let mut p = tail_len - END_LEN;
+    loop {
+        if &tail[p..p + 4] == b"PK\x05\x06" {
+            if let Some(end) = check_end(src, &tail[p..p + END_LEN], tail_start + p as u64)? {
+                return Ok(Some(end));
+            }
+        }
+        if p == 0 {
+            return Ok(None);
+        }
+        p -= 1;
+    }
+}
+
+fn check_end(src: &mut dyn Src, rec: &[u8], pos: u64) -> std::io::Result<Option<End>> {
+    let entries = u16le(rec, 10) as u64;
+    let mut cd_size = u32le(rec, 12) as u64;
+    let mut cd_off = u32le(rec, 16) as u64;
+    // Where the central directory must end: this record, or the ZIP64 end
+    // record when there is one.
+    let mut cd_end = pos;
+    if pos >= 20 {
+        let mut loc = [0u8; 20];
+        src.read_exact_at(pos - 20, &mut loc)?;
+        if &loc[..4] == b"PK\x06\x07" {
+            let declared = u64le(&loc, 8);
+            // The ZIP64 end record is usually right before the locator;
+            // prefer that over the declared offset, which a prefix shifts.
+            let mut rec64 = [0u8; 56];
+            let candidates = [pos.checked_sub(20 + 56), Some(declared)];
+            for at in candidates.into_iter().flatten() {
+                if src.read_exact_at(at, &mut rec64).is_ok() && &rec64[..4] == b"PK\x06\x06" {
+                    cd_size = u64le(&rec64, 40);
+                    cd_off = u64le(&rec64, 48);
+                    cd_end = at;
+                    break;
+                }
+            }
+        }
+    }
+    let empty = entries == 0 && cd_size == 0;
+    if cd_size > cd_end {
+        return Ok(None);
+    }
+    let actual = cd_end - cd_size;
+    // Offsets right as declared, or all shifted by a prefix.
+    for base in [0, actual.wrapping_sub(cd_off)] {
+        if base > actual {
+            continue;
+        }
+        let cd_start = cd_off.saturating_add(base);
+        if cd_start.saturating_add(cd_size) > cd_end {
+            continue;
+        }
+        if empty || central_at(src, cd_start) {
+            return Ok(Some(End { cd_start, cd_size, base }));
+        }
+    }
+    Ok(None)
+}
+
+/// One central-directory record, as much as the walker needs.
+#[derive(Debug, Clone)]
+struct Record {
+    name: String,
+    flags: u16,
+    method: u16,
+    crc: u32,
+    csize: u64,
+    usize: u64,
+    /// Local header offset in `src` coordinates.
+    local: u64,
+}
+
+/// Reads central headers in chunks, so a huge directory is never held whole.
+struct CdReader {
+    buf: Vec<u8>,
+    /// Next unread byte of `buf`.
+    at: usize,
+    /// Next byte of `src` to load.
+    next: u64,
+    end: u64,
+}
+
+const CD_CHUNK: usize = 256 * 1024;
+
+impl CdReader {
+    fn new(end: &End) -> Self {
+        CdReader { buf: Vec::new(), at: 0, next: end.cd_start, end: end.cd_start + end.cd_size }
+    }
+
+    /// Make `n` bytes available at `self.at`, or say there are not that many.
+    fn fill(&mut self, src: &mut dyn Src, n: usize) -> std::io::Result<bool> {
+        if self.buf.len() - self.at >= n {
+            return Ok(true);
+        }
+        self.buf.drain(..self.at);
+        self.at = 0;
+        let want = (n.max(CD_CHUNK) - self.buf.len()) as u64;
+        let take = want.min(self.end - self.next) as usize;
+        let old = self.buf.len();
+        self.buf.resize(old + take, 0);
+        src.read_exact_at(self.next, &mut self.buf[old..])?;
+        self.next += take as u64;
+        Ok(self.buf.len() >= n)
+    }
+
+    fn next(&mut self, src: &mut dyn Src, base: u64) -> Result<Option<Record>, Fail> {
+        let io = |e: std::io::Error| Fail::new(ErrorKind::BadZip, std::format!("reading the central directory: {e}"));
+        if !self.fill(src, 4).map_err(io)? {
+            return Ok(None);
+        }
+        if &self.buf[self.at..self.at + 4] != b"PK\x01\x02" {
+            // Digital-signature or ZIP64 records may follow the headers.
+            return Ok(None);
+        }
+        if !self.fill(src, CENTRAL_LEN).map_err(io)? {
+            return Err(Fail::new(ErrorKind::BadZip, "central directory truncated"));
+        }
+        let h = &self.buf[self.at..self.at + CENTRAL_LEN];
+        let (nlen, xlen, clen) = (u16le(h, 28) as usize, u16le(h, 30) as usize, u16le(h, 32) as usize);
+        let mut rec = Record {
+            name: String::new(),
+            flags: u16le(h, 8),
+            method: u16le(h, 10),
+            crc: u32le(h, 16),
+            csize: u32le(h, 20) as u64,
+            usize: u32le(h, 24) as u64,
+            local: u32le(h, 42) as u64,
+        };
+        let total = CENTRAL_LEN + nlen + xlen + clen;
+        if !self.fill(src, total).map_err(io)? {
+            return Err(Fail::new(ErrorKind::BadZip, "central directory truncated"));
+        }
+        let h = &self.buf[self.at..self.at + total];
+        rec.name = String::from_utf8_lossy(&h[CENTRAL_LEN..CENTRAL_LEN + nlen]).into_owned();
+        zip64_extra(&h[CENTRAL_LEN + nlen..CENTRAL_LEN + nlen + xlen], &mut rec);
+        rec.local = rec.local.saturating_add(base);
+        self.at += total;
+        Ok(Some(rec))
+    }
+}
+
+/// Replace the 32-bit fields saturated at 0xFFFFFFFF by their ZIP64 values,
+/// which appear in the extra field in a fixed order, only for those fields.
+fn zip64_extra(mut extra: &[u8], rec: &mut Record) {
+    while extra.len() >= 4 {
+        let (id, size) = (u16le(extra, 0), u16le(extra, 2) as usize);
+        let Some(body) = extra.get(4..4 + size) else { return };
+        if id == 1 {
+            let mut at = 0;
+            for field in [&mut rec.usize, &mut rec.csize, &mut rec.local] {
+                if *field == 0xFFFF_FFFF && at + 8 <= body.len() {
+                    *field = u64le(body, at);
+                    at += 8;
+                }
+            }
+            return;
+        }
+        extra = &extra[4 + size..];
+    }
+}
+
+/// Local-header starts of entries whose bytes overlap another entry's: no
+/// honest writer produces that, and it is how a 42 KB file declares 5 GB.
+fn overlapping(ranges: &mut [(u64, u64)]) -> BTreeSet<u64> {
+    ranges.sort_unstable();
+    let mut bad = BTreeSet::new();
+    let mut reach: Option<(u64, u64)> = None; // (start, end) reaching furthest
+    for &(start, end) in ranges.iter() {
+        if let Some((rs, re)) = reach {
+            if start < re {
+                bad.insert(start);
+                bad.insert(rs);
+            }
+            if end > re {
+                reach = Some((start, end));
+            }
+        } else {
+            reach = Some((start, end));
+        }
+    }
+    bad
+}
+
+impl Walker<'_> {
+    pub(super) fn walk_zip(&mut self, src: &mut dyn Src, path: &str, depth: u32) {
+        let end = match find_end(src) {
+            Ok(Some(end)) => end,
+            Ok(None) => {
+                return self.error(path, ErrorKind::BadZip, "no end-of-central-directory record (truncated or not a ZIP)")
+            }
+            Err(e) => return self.error(path, ErrorKind::BadZip, &std::format!("reading the archive end: {e}")),
+        };
+        self.report.scanned.archives += 1;
+        self.progress.archive_opened(path);
+        let mut inv = detect::ArchiveInventory::new(self.file, path);
+
+        // Pass 1: every name to the inventory; remember only what we will
+        // read, plus each entry's byte range for the overlap check.
+        let mut todo: Vec<(Record, Action)> = Vec::new();
+        let mut ranges: Vec<(u64, u64)> = Vec::new();
+        let mut cd = CdReader::new(&end);
+        let mut count = 0u64;
+        loop {
+            let rec = match cd.next(src, end.base) {
+                Ok(Some(rec)) => rec,
+                Ok(None) => break,
+                Err(f) => {
+                    self.fail(path, f);
+                    break;
+                }
+            };
+            if count == self.limits.max_entries {
+                self.error(
+                    path,
+                    ErrorKind::EntryLimit,
+                    &std::format!("more than {} entries (max_entries); the rest were not listed", self.limits.max_entries),
+                );
+                break;
+            }
+            count += 1;
+            let data_end = rec.local.saturating_add(LOCAL_LEN + rec.name.len() as u64).saturating_add(rec.csize);
+            ranges.push((rec.local, data_end));
+            self.entry_seen(depth == 0, data_end.min(src.len()));
+            inv.add_name(&rec.name);
+            let action = action_for(&rec.name, detect::interest(&rec.name));
+            if action != Action::Skip {
+                todo.push((rec, action));
+            }
+        }
+
+        let bad = overlapping(&mut ranges);
+        drop(ranges);
+        if !bad.is_empty() {
+            self.error(
+                path,
+                ErrorKind::Bomb,
+                &std::format!("{} entries share bytes with another entry (overlapping local headers); they were not read", bad.len()),
+            );
+        }
+
+        // Pass 2: read what the detector asked for, open nested archives.
+        for (rec, action) in todo {
+            if bad.contains(&rec.local) {
+                continue;
+            }
+            let entry_path = std::format!("{path}!/{}", rec.name);
+            if let Err(f) = self.zip_entry(src, &rec, action, &entry_path, depth, &mut inv) {
+                self.fail(&entry_path, f);
+            }
+        }
+        self.finish(inv);
+    }
+
+    fn zip_entry(
+        &mut self,
+        src: &mut dyn Src,
+        rec: &Record,
+        action: Action,
+        entry_path: &str,
+        depth: u32,
+        inv: &mut detect::ArchiveInventory,
+    ) -> Result<(), Fail> {
+        let quiet = action == Action::Peek;
+        if rec.flags & 1 != 0 {
+            return if quiet { Ok(()) } else { Err(Fail::new(ErrorKind::UnsupportedCompression, "encrypted entry")) };
+        }
+        if rec.method != STORED && rec.method != DEFLATED {
+            return if quiet {
+                Ok(())
+            } else {
+                Err(Fail::new(ErrorKind::UnsupportedCompression, std::format!("compression method {}", rec.method)))
+            };
+        }
+        let start = data_start(src, rec)?;
+        match action {
+            Action::Skip => Ok(()),
+            Action::Read => {
+                let data = self.inflate(src, rec, start)?;
+                inv.add_data(&rec.name, &data);
+                Ok(())
+            }
+            Action::Archive | Action::Peek if rec.method == STORED => {
+                let mut win = Window { inner: src, start, len: rec.csize };
+                let head = head(&mut win, HEAD_LEN).map_err(|e| Fail::new(ErrorKind::CorruptEntry, std::format!("{e}")))?;
+                match self.classify(&mut win, &head) {
+                    Container::Class | Container::Other if quiet => Ok(()),
+                    Container::Class | Container::Other => Err(not_an_archive()),
+                    c => {
+                        self.open_nested(&mut win, c, entry_path, depth + 1);
+                        Ok(())
+                    }
+                }
+            }
+            Action::Archive | Action::Peek => {
+                let head = peek_inflate(src, rec, start, HEAD_LEN);
+                let c = sniff_head(&head);
+                if quiet && matches!(c, Container::Class | Container::Other) {
+                    return Ok(());
+                }
+                if c == Container::Class {
+                    return Err(not_an_archive());
+                }
+                // An archive (or, for an archive name, maybe one with a
+                // prefix, which only its end can tell): it must be inflated
+                // whole to be read at random.
+                if depth + 1 > self.limits.max_depth && c != Container::Other {
+                    return Err(Fail::new(
+                        ErrorKind::DepthLimit,
+                        std::format!("archive nested {} levels deep; max_depth is {}", depth + 1, self.limits.max_depth),
+                    ));
+                }
+                let data = self.inflate(src, rec, start)?;
+                if c == Container::Other && !has_end_record(&mut super::source::MemSrc(&data)) {
+                    return Err(not_an_archive());
+                }
+                self.walk_memory(&data, c, entry_path, depth + 1);
+                Ok(())
+            }
+        }
+    }
+
+    /// The whole data of an entry, within the per-entry, per-scan and ratio
+    /// limits, CRC-checked.
+    fn inflate(&mut self, src: &mut dyn Src, rec: &Record, start: u64) -> Result<Vec<u8>, Fail> {
+        let limit = self.limits.max_entry_bytes;
+        if rec.usize > limit {
+            return Err(Fail::new(
+                ErrorKind::SizeLimit,
+                std::format!("declared size {} bytes is over max_entry_bytes ({limit})", rec.usize),
+            ));
+        }
+        let corrupt = |e: std::io::Error| Fail::new(ErrorKind::CorruptEntry, std::format!("{e}"));
+        let mut out = Vec::new();
+        if rec.method == STORED {
+            self.charge(rec.csize)?;
+            out.resize(rec.csize as usize, 0);
+            src.read_exact_at(start, &mut out).map_err(corrupt)?;
+        } else {
+            // Reserve what the header declares, but not more than a
+            // plausible ratio allows: declared sizes are attacker-chosen.
+            let cap = rec.usize.min(rec.csize.saturating_mul(16)).min(1 << 20);
+            out.reserve(cap as usize);
+            let mut dec = DeflateDecoder::new(SrcReader::new(src, start, rec.csize));
+            let mut chunk = std::vec![0u8; 64 * 1024];
+            loop {
+                let n = dec.read(&mut chunk).map_err(corrupt)?;
+                if n == 0 {
+                    break;
+                }
+                self.charge(n as u64)?;
+                if out.len() as u64 + n as u64 > limit {
+                    return Err(Fail::new(
+                        ErrorKind::SizeLimit,
+                        std::format!("inflates past max_entry_bytes ({limit}) although it declares {} bytes", rec.usize),
+                    ));
+                }
+                out.extend_from_slice(&chunk[..n]);
+                let inn = dec.total_in().max(1);
+                if out.len() as u64 > (1 << 20) && out.len() as u64 / inn > self.limits.max_ratio {
+                    return Err(Fail::new(
+                        ErrorKind::Bomb,
+                        std::format!("compression ratio over {}:1 (max_ratio)", self.limits.max_ratio),
+                    ));
+                }
+            }
+        }
+        let mut crc = flate2::Crc::new();
+        crc.update(&out);
+        if crc.sum() != rec.crc {
+            return Err(Fail::new(
+                ErrorKind::CorruptEntry,
+                std::format!("CRC-32 {:08x}, central directory says {:08x}", crc.sum(), rec.crc),
+            ));
+        }
+        Ok(out)
+    }
+}
+
+fn not_an_archive() -> Fail {
+    Fail::new(ErrorKind::NotAnArchive, "named like an archive, but no ZIP, TAR or gzip structure found")
+}
+
+/// Where the entry's data begins: after its local header, whose name and
+/// extra lengths may differ from the central directory's.
+fn data_start(src: &mut dyn Src, rec: &Record) -> Result<u64, Fail> {
+    let mut h = [0u8; LOCAL_LEN as usize];
+    src.read_exact_at(rec.local, &mut h)
+        .map_err(|_| Fail::new(ErrorKind::CorruptEntry, std::format!("local header offset {} is past the end", rec.local)))?;
+    if &h[..4] != b"PK\x03\x04" {
+        return Err(Fail::new(ErrorKind::CorruptEntry, std::format!("no local header at offset {}", rec.local)));
+    }
+    let start = rec.local + LOCAL_LEN + u16le(&h, 26) as u64 + u16le(&h, 28) as u64;
+    if start.saturating_add(rec.csize) > src.len() {
+        return Err(Fail::new(
+            ErrorKind::CorruptEntry,
+            std::format!("{} bytes of data declared, past the end of the archive", rec.csize),
+        ));
+    }
+    Ok(start)
+}
+
+/// The first `n` inflated bytes (fewer if the entry is shorter or damaged).
+fn peek_inflate(src: &mut dyn Src, rec: &Record, start: u64, n: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n);
+    let dec = DeflateDecoder::new(SrcReader::new(src, start, rec.csize));
+    let _ = dec.take(n as u64).read_to_end(&mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::walk::source::MemSrc;
+
+    #[test]
+    fn overlap_marks_both_sides() {
+        let mut r = std::vec![(100, 200), (0, 50), (150, 160), (200, 300)];
+        let bad = overlapping(&mut r);
+        assert_eq!(bad.into_iter().collect::<Vec<_>>(), std::vec![100, 150]);
+    }
+
+    #[test]
+    fn end_record_with_prefix_and_comment() {
+        // An empty archive (end record only) with a comment, after 7 bytes
+        // of prefix: found by scanning back over the comment.
+        let mut z = b"#!/sh\n\n".to_vec();
+        z.extend_from_slice(b"PK\x05\x06");
+        z.extend_from_slice(&[0; 16]);
+        z.extend_from_slice(&3u16.to_le_bytes());
+        z.extend_from_slice(b"hey");
+        let end = find_end(&mut MemSrc(&z)).unwrap().unwrap();
+        assert_eq!((end.cd_size, end.base), (0, 0));
+        assert!(find_end(&mut MemSrc(b"PK\x05\x06 just text that is long enough")).unwrap().is_none());
+    }
+}

@@ -1,0 +1,214 @@
+//! The whole shared corpus through the walker, checked against
+//! `MANIFEST.tsv`, whose expected values were worked out from the files
+//! themselves (see the corpus README), never from this program's output.
+//!
+//! Two tests, so the walker can be judged on its own:
+//! - `corpus_walker`: required errors reported, no error the manifest does
+//!   not allow, every nested archive that holds an expected component
+//!   opened, and every file finishes.
+//! - `corpus_findings`: the findings themselves (component, version,
+//!   status, CVEs, nested path). This is the final gate; it needs the
+//!   detector behind `scanner_core::detect`.
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use scanner_core::walk::{scan_reader, Limits, Progress};
+use scanner_core::Report;
+
+fn corpus_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    assert!(
+        dir.join("MANIFEST.tsv").is_file(),
+        "corpus not found at {} (expected shared/corpus beside the repository)",
+        dir.display()
+    );
+    dir
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Component {
+    inner: String,
+    component: String,
+    version: String,
+    status: String,
+    cves: String,
+}
+
+#[derive(Debug)]
+struct Row {
+    file: String,
+    components: Vec<Component>,
+    /// (inner path, kind, required)
+    errors: Vec<(String, String, bool)>,
+}
+
+fn manifest() -> Vec<Row> {
+    let text = std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv")).expect("read MANIFEST.tsv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
+    let (c_file, c_comp, c_err) = (col("file"), col("expected_components"), col("expected_errors"));
+    let mut rows = Vec::new();
+    for line in lines.filter(|l| !l.is_empty()) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let components = f[c_comp]
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                let p: Vec<&str> = s.split('|').collect();
+                assert_eq!(p.len(), 5, "bad component {s:?}");
+                Component {
+                    inner: p[0].into(),
+                    component: p[1].into(),
+                    version: p[2].into(),
+                    status: p[3].into(),
+                    cves: p[4].into(),
+                }
+            })
+            .collect();
+        let errors = f[c_err]
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                let (required, s) = match s.strip_prefix('?') {
+                    Some(rest) => (false, rest),
+                    None => (true, s),
+                };
+                let (path, kind) = s.rsplit_once('|').expect("error is path|kind");
+                (path.to_string(), kind.to_string(), required)
+            })
+            .collect();
+        rows.push(Row { file: f[c_file].into(), components, errors });
+    }
+    assert!(rows.len() > 200, "MANIFEST.tsv has only {} rows", rows.len());
+    rows
+}
+
+#[derive(Default)]
+struct Opened(BTreeSet<String>);
+
+impl Progress for Opened {
+    fn archive_opened(&mut self, path: &str) {
+        self.0.insert(path.to_string());
+    }
+}
+
+fn scan(row: &Row) -> (Report, BTreeSet<String>) {
+    let path = corpus_dir().join(&row.file);
+    let f = File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let len = f.metadata().expect("metadata").len();
+    let mut opened = Opened::default();
+    let report = scan_reader(&row.file, f, len, &Limits::default(), &mut opened);
+    (report, opened.0)
+}
+
+/// `file!/a!/b` → `a!/b`; `file` → ``.
+fn inner(file: &str, path: &str) -> String {
+    if path == file {
+        String::new()
+    } else {
+        path.strip_prefix(file).and_then(|p| p.strip_prefix("!/")).unwrap_or(path).to_string()
+    }
+}
+
+#[test]
+fn corpus_walker() {
+    let mut problems = Vec::new();
+    for row in manifest() {
+        let (report, opened) = scan(&row);
+        let got: BTreeSet<(String, String)> =
+            report.errors.iter().map(|e| (inner(&row.file, &e.path), e.kind.as_str().to_string())).collect();
+        for (p, k, required) in &row.errors {
+            if *required && !got.contains(&(p.clone(), k.clone())) {
+                problems.push(format!("{}: required error {k} at {p:?} not reported (got {got:?})", row.file));
+            }
+        }
+        for (p, k) in &got {
+            if !row.errors.iter().any(|(ep, ek, _)| ep == p && ek == k) {
+                problems.push(format!("{}: unexpected error {k} at {p:?}", row.file));
+            }
+        }
+        for c in row.components.iter().filter(|c| !c.inner.is_empty()) {
+            let full = format!("{}!/{}", row.file, c.inner);
+            if !opened.contains(&full) {
+                problems.push(format!("{}: nested archive {:?} (holds {}) was not opened", row.file, c.inner, c.component));
+            }
+        }
+        let size = std::fs::metadata(corpus_dir().join(&row.file)).expect("metadata").len();
+        if report.scanned.files != 1 || report.scanned.bytes != size {
+            problems.push(format!("{}: scanned counts {:?}", row.file, report.scanned));
+        }
+    }
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+/// Releases in version order, to expand a `first..last` range into the
+/// candidates it covers. Log4j 2 releases from 2.0-alpha1 to 2.17.2 and the
+/// 1.x releases; Debian builds are their own names and never in a range.
+const RELEASES: &[&str] = &[
+    "2.0-alpha1", "2.0-alpha2", "2.0-beta1", "2.0-beta2", "2.0-beta3", "2.0-beta4", "2.0-beta5", "2.0-beta6", "2.0-beta7",
+    "2.0-beta8", "2.0-beta9", "2.0-rc1", "2.0-rc2", "2.0", "2.0.1", "2.0.2", "2.1", "2.2", "2.3", "2.3.1", "2.3.2", "2.4",
+    "2.4.1", "2.5", "2.6", "2.6.1", "2.6.2", "2.7", "2.8", "2.8.1", "2.8.2", "2.9.0", "2.9.1", "2.10.0", "2.11.0", "2.11.1",
+    "2.11.2", "2.12.0", "2.12.1", "2.12.2", "2.12.3", "2.12.4", "2.13.0", "2.13.1", "2.13.2", "2.13.3", "2.14.0", "2.14.1",
+    "2.15.0", "2.16.0", "2.17.0", "2.17.1", "2.17.2",
+];
+const RELEASES_1X: &[&str] = &[
+    "1.1.3", "1.2.4", "1.2.5", "1.2.6", "1.2.7", "1.2.8", "1.2.9", "1.2.11", "1.2.12", "1.2.13", "1.2.14", "1.2.15", "1.2.16",
+    "1.2.17",
+];
+
+/// A version field as the set of releases it names: `a/b/c`, `a..c` or one.
+fn candidates(v: &str) -> BTreeSet<String> {
+    if let Some((first, last)) = v.split_once("..") {
+        for list in [RELEASES, RELEASES_1X] {
+            let (Some(i), Some(j)) = (list.iter().position(|r| *r == first), list.iter().position(|r| *r == last)) else {
+                continue;
+            };
+            return list[i.min(j)..=j.max(i)].iter().map(|s| s.to_string()).collect();
+        }
+        return BTreeSet::from([v.to_string()]);
+    }
+    v.split('/').map(str::to_string).collect()
+}
+
+#[test]
+fn version_ranges_expand_in_release_order() {
+    assert_eq!(candidates("2.14.0..2.16.0"), candidates("2.14.0/2.14.1/2.15.0/2.16.0"));
+    assert_eq!(candidates("2.1..2.3"), candidates("2.3/2.2/2.1"));
+    assert_ne!(candidates("1.2.6..1.2.9"), candidates("1.2.6/1.2.7/1.2.9"), "1.2.8 lies between");
+}
+
+#[test]
+fn corpus_findings() {
+    let mut problems = Vec::new();
+    for row in manifest() {
+        let (report, _) = scan(&row);
+        // Compare as multisets keyed by everything but the version, whose
+        // spelling may differ (range or list).
+        type Key = (String, String, String, String);
+        let key = |c: &Component| -> Key { (c.inner.clone(), c.component.clone(), c.status.clone(), c.cves.clone()) };
+        let mut want: BTreeMap<Key, Vec<BTreeSet<String>>> = BTreeMap::new();
+        for c in &row.components {
+            want.entry(key(c)).or_default().push(candidates(&c.version));
+        }
+        let mut got: BTreeMap<Key, Vec<BTreeSet<String>>> = BTreeMap::new();
+        for f in &report.findings {
+            let c = Component {
+                inner: inner(&row.file, &f.path),
+                component: f.component.as_str().into(),
+                version: f.version.clone(),
+                status: f.status.as_str().into(),
+                cves: f.cves.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(","),
+            };
+            got.entry(key(&c)).or_default().push(candidates(&c.version));
+        }
+        for v in want.values_mut().chain(got.values_mut()) {
+            v.sort();
+        }
+        if want != got {
+            problems.push(format!("{}:\n  expected {want:?}\n  got      {got:?}", row.file));
+        }
+    }
+    assert!(problems.is_empty(), "{} file(s) differ:\n{}", problems.len(), problems.join("\n"));
+}
