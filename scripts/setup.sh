@@ -17,17 +17,21 @@ setup_node() {
   echo "$want" >"$stamp"
 }
 
+apt_ensure() { # command package: install package when command is missing
+  command -v "$1" >/dev/null 2>&1 && return 0
+  command -v apt-get >/dev/null 2>&1 || die "please install $2 (needed for the tests)"
+  log "installing Debian's $2"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" ||
+    { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2"; }
+}
+
 setup_browser() {
   # Browser tests drive Debian's Chromium; playwright's own browser download
-  # is not possible (and not wanted) here.
-  if [ -x /usr/bin/chromium ]; then
-    log "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1)"
-    return 0
-  fi
-  command -v apt-get >/dev/null 2>&1 || die "install Chromium at /usr/bin/chromium for the browser tests"
-  log "installing Debian's chromium"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium ||
-    { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+  # is not possible (and not wanted) here. unzip is the independent reference
+  # the tests compare entry listings with, and the benchmark's yardstick.
+  apt_ensure /usr/bin/chromium chromium
+  apt_ensure unzip unzip
+  log "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1)"
 }
 
 [ $# -gt 0 ] || set -- all
