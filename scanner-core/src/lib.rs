@@ -13,7 +13,9 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod class;
 pub mod detect;
+pub mod knowledge;
 pub mod lookup;
 pub mod report;
 #[cfg(feature = "std")]
