@@ -15,7 +15,7 @@
 //!   with scheme `ldap`, `ldaps`, `rmi` or `dns` (case-sensitive, as the JDK
 //!   is) followed by `//` and a host that can be resolved.
 //! * [`Verdict::Attempt`]: a JNDI lookup is reached but cannot connect; or a
-//!   budget ran out; or Log4j's own cycle check fires; or the text is a
+//!   budget ran out; or the text is a
 //!   broken Log4Shell probe (it reaches JNDI only when read as its author
 //!   meant: closed, unescaped, with a `base64` lookup Log4j 2 does not have,
 //!   or with `${date:j}` taken as `j`); or it needs the same decoding twice,
@@ -39,7 +39,7 @@ mod jndi;
 
 pub use decode::Decoder;
 
-use eval::{Eval, Outcome, Rules};
+use eval::{Abort, Eval, Outcome, Rules};
 
 /// How the application decodes the text before it reaches the logger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -314,7 +314,9 @@ pub enum Reason {
     LengthBudget,
     /// More than [`Budgets::max_steps`] steps.
     StepBudget,
-    /// Log4j's cyclic-substitution check fires (CVE-2021-45105 shape).
+    /// Log4j's cyclic-substitution check fires (CVE-2021-45105 shape). On
+    /// its own this is not a lookup: it appears on a profile, the verdict
+    /// stays `clean`.
     Recursion,
     /// Reaches JNDI only when read as its author meant (see [`Profile::Probe`]).
     BrokenProbe,
@@ -627,6 +629,10 @@ fn judge(p: Profile, out: &Outcome, text: &str) -> ChainResult {
         (Profile::Probe, Some(_), _, _) => (Verdict::Attempt, Some(Reason::BrokenProbe)),
         (Profile::Probe, None, _, _) => (Verdict::Clean, None),
         (_, Some(_), true, _) => (Verdict::Live, None),
+        // Log4j's cycle check throws before any lookup happens: the event is
+        // lost, but nothing reaches JNDI, and benign self-references such as
+        // `${PORT:-${PORT}}` do the same. Only the profile records it.
+        (_, None, _, Some(Abort::Cycle)) => (Verdict::Clean, Some(Reason::Recursion)),
         (_, _, _, Some(a)) => (Verdict::Attempt, Some(a.reason())),
         (_, Some(_), false, None) => (Verdict::Attempt, Some(Reason::NoNetwork)),
         (_, None, _, None) => (Verdict::Clean, None),

@@ -189,12 +189,21 @@ fn message_converter_rescan() {
     assert_eq!(under("${::-$}{jndi:ldap://h/a}", Profile::V2_13), Verdict::Clean);
 }
 
-// Log4j's cycle check throws on a name already being resolved.
+// Log4j's cycle check throws on a name already being resolved: the event
+// is dropped, no lookup is made, so the verdict is clean and the profiles
+// say why.
 #[test]
-fn cycle_is_attempt() {
+fn cycle_is_recorded_not_flagged() {
     let i = raw("${${::-${::-$${::-j}}}}");
-    assert_eq!(i.verdict, Verdict::Attempt);
-    assert_eq!(i.reason, Some(Reason::Recursion));
+    assert_eq!(i.verdict, Verdict::Clean);
+    let p = raw("${X:-${X}}");
+    assert_eq!(p.verdict, Verdict::Clean);
+    let q = inspect_profiles("${X:-${X}}");
+    assert!(q.iter().any(|o| o.reason == Some(Reason::Recursion)));
+}
+
+fn inspect_profiles(text: &str) -> Vec<ProfileOutcome> {
+    evaluate(text, &[], &Budgets::default()).map(|r| r.profiles).unwrap_or_default()
 }
 
 // Budgets: exceeding any gives `attempt` with the reason.
