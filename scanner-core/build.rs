@@ -104,6 +104,22 @@ impl Releases {
     }
 }
 
+/// `a..b,c` as inclusive version intervals (for CVE rules, which must also
+/// cover versions that are not in the release list, like logback's).
+fn intervals(spec: &str, at: &str) -> String {
+    let mut ranges = Vec::new();
+    for item in spec.split(',').map(str::trim) {
+        let (a, b) = item.split_once("..").unwrap_or((item, item));
+        let lo = Version::parse(a).unwrap_or_else(|| panic!("{at}: bad version {a:?}"));
+        let hi = Version::parse(b).unwrap_or_else(|| panic!("{at}: bad version {b:?}"));
+        if lo > hi {
+            panic!("{at}: range {item} runs backwards");
+        }
+        ranges.push(format!("({}, {})", version_expr(&lo), version_expr(&hi)));
+    }
+    ranges.join(", ")
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/knowledge/version.rs");
@@ -151,11 +167,11 @@ fn main() {
     }
     writeln!(out, "];").unwrap();
 
-    // cves.tsv: id, cvss, severity, component, affected, source
+    // cves.tsv: id, cvss, severity, component, affected, unconfirmed, source
     writeln!(out, "/// CVE rules (source: cves.tsv).").unwrap();
     writeln!(out, "pub static CVES: &[CveRule] = &[").unwrap();
     let mut seen = Vec::new();
-    for (at, c) in rows("cves.tsv", 6) {
+    for (at, c) in rows("cves.tsv", 7) {
         if !c[0].starts_with("CVE-") {
             panic!("{at}: {:?} is not a CVE id", c[0]);
         }
@@ -179,20 +195,11 @@ fn main() {
         let affected = if let Some(class) = c[4].strip_prefix("class:") {
             format!("Affected::ClassPresent({class:?})")
         } else {
-            let mut ranges = Vec::new();
-            for item in c[4].split(',').map(str::trim) {
-                let (a, b) = item.split_once("..").unwrap_or((item, item));
-                let lo = Version::parse(a).unwrap_or_else(|| panic!("{at}: bad version {a:?}"));
-                let hi = Version::parse(b).unwrap_or_else(|| panic!("{at}: bad version {b:?}"));
-                if lo > hi {
-                    panic!("{at}: range {item} runs backwards");
-                }
-                ranges.push(format!("({}, {})", version_expr(&lo), version_expr(&hi)));
-            }
-            format!("Affected::Versions(&[{}])", ranges.join(", "))
+            format!("Affected::Versions(&[{}])", intervals(&c[4], &at))
         };
+        let unconfirmed = if c[5] == "-" { String::new() } else { intervals(&c[5], &at) };
         seen.push((c[0].clone(), c[3].clone()));
-        writeln!(out, "    CveRule {{ id: {:?}, cvss: {cvss:?}, severity: {severity}, component: {comp}, affected: {affected} }},", c[0]).unwrap();
+        writeln!(out, "    CveRule {{ id: {:?}, cvss: {cvss:?}, severity: {severity}, component: {comp}, affected: {affected}, unconfirmed: &[{unconfirmed}] }},", c[0]).unwrap();
     }
     writeln!(out, "];").unwrap();
 

@@ -8,12 +8,32 @@
 //!    [`Interest::Read`], and tries to open as a nested archive those that
 //!    answer [`Interest::MaybeArchive`] (confirming by magic bytes).
 //! 2. One [`ArchiveInventory`] per archive level: `add_name` for every entry,
-//!    `add_data` for each entry read, then `finish` for the findings.
+//!    `add_data` for each entry read, then `finish` for the findings. The
+//!    order of `add_name` and `add_data` calls does not matter.
 //! 3. A bare class file given directly goes through [`scan_class`].
-use alloc::string::String;
+//!
+//! How a verdict is reached, per package root (so a shaded copy and a plain
+//! copy in one jar are two findings):
+//! - every fingerprinted class found at that root is dated on its own
+//!   ([`fingerprint::examine`]) and the candidate sets are intersected;
+//! - `pom.properties`, then `MANIFEST.MF`, then the archive's file name may
+//!   pick one release out of those candidates; when they name a release the
+//!   bytecode rules out, the bytecode wins and the evidence says so;
+//! - CVEs are those every candidate has; a removed `JndiLookup.class` drops
+//!   the two lookup CVEs and makes the status `mitigated`.
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use crate::report::Finding;
+use crate::knowledge::{self, class_cves, cves_for_version, package, CveRule, ReleaseSet, Version, CVES, FINGERPRINTED};
+use crate::report::{Component, Finding, Status, VersionSource};
+
+pub mod fingerprint;
+pub mod metadata;
+
+use fingerprint::{class_stem, examine, ClassFact};
+use metadata::{parse_manifest, parse_pom, Claim, Subject};
 
 /// What the walker should do with an entry, decided from its name alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,10 +46,89 @@ pub enum Interest {
     MaybeArchive,
 }
 
+/// Extensions under which Java tooling ships zip or tar containers.
+const ARCHIVE_EXTENSIONS: &[&str] = &[
+    ".jar", ".war", ".ear", ".rar", ".sar", ".par", ".hpi", ".jpi", ".lex", ".kar", ".zip", ".aar", ".jmod", ".nar", ".apk",
+    ".tar", ".tgz", ".gz",
+];
+
+/// The CVEs that need `JndiLookup.class`; deleting the class is the
+/// documented mitigation for exactly these two (corpus README, Log4j
+/// security page).
+const LOOKUP_CVES: [&str; 2] = ["CVE-2021-44228", "CVE-2021-45046"];
+
+/// Class names (relative to `org/apache/log4j/`) that exist in real log4j
+/// 1.x (1.1.3 and 1.2.17 both) but in none of the bridges that reuse the
+/// package (log4j-1.2-api, log4j-over-slf4j, slf4j-log4j12): computed from
+/// the corpus jars.
+const LOG4J1_ONLY: &[&str] = &[
+    "Hierarchy.class",
+    "AsyncAppender.class",
+    "DailyRollingFileAppender.class",
+    "HTMLLayout.class",
+    "TTCCLayout.class",
+    "helpers/AppenderAttachableImpl.class",
+    "helpers/OptionConverter.class",
+    "helpers/PatternParser.class",
+    "helpers/Loader.class",
+    "net/DefaultEvaluator.class",
+    "net/SMTPAppender.class",
+    "net/SocketAppender.class",
+    "net/SocketNode.class",
+    "net/SyslogAppender.class",
+    "spi/RootCategory.class",
+    "varia/DenyAllFilter.class",
+];
+
+fn ends_with_ignore_case(name: &str, suffix: &str) -> bool {
+    name.len() >= suffix.len() && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+fn simple_name(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+fn is_apple_double(name: &str) -> bool {
+    name.starts_with("__MACOSX/") || name.contains("/__MACOSX/") || simple_name(name).starts_with("._")
+}
+
 /// Decide from an entry name whether its bytes are needed. Costs a few
 /// suffix comparisons; allocation-free.
-pub fn interest(_name: &str) -> Interest {
+///
+/// Classes are matched by simple name with any package prefix, because a
+/// copied or shaded class keeps its file name but not its directory; the
+/// bytes then tell whether it is Log4j's.
+pub fn interest(name: &str) -> Interest {
+    if name.ends_with('/') || is_apple_double(name) {
+        return Interest::Ignore;
+    }
+    if let Some(stem) = class_stem(name) {
+        let simple = simple_name(stem);
+        let watched = FINGERPRINTED.iter().any(|(_, rel)| simple_name(rel) == simple);
+        return if watched { Interest::Read } else { Interest::Ignore };
+    }
+    let simple = simple_name(name);
+    if simple == "pom.properties" && name.contains("META-INF/maven/") {
+        return Interest::Read;
+    }
+    if simple.eq_ignore_ascii_case("MANIFEST.MF") && name.len() >= 20 && ends_with_ignore_case(name, "META-INF/MANIFEST.MF") {
+        return Interest::Read;
+    }
+    if ARCHIVE_EXTENSIONS.iter().any(|ext| ends_with_ignore_case(name, ext)) {
+        return Interest::MaybeArchive;
+    }
     Interest::Ignore
+}
+
+/// What the names under one `org/apache/log4j/` root show.
+#[derive(Debug, Default)]
+struct Log4j1Names {
+    /// Classes found only in real 1.x.
+    real: u32,
+    /// All class entries.
+    classes: u32,
+    /// Classes whose presence carries a CVE (package-relative rule names).
+    cve_classes: Vec<&'static str>,
 }
 
 /// Evidence collected for one archive level.
@@ -37,29 +136,541 @@ pub fn interest(_name: &str) -> Interest {
 pub struct ArchiveInventory {
     file: String,
     path: String,
+    /// Name the archive had in its parent (for a version in the file name).
+    file_name: Option<String>,
+    classes: Vec<ClassFact>,
+    claims: Vec<Claim>,
+    /// Entries that were read (to tell "unread" from "read, not Log4j").
+    read: Vec<String>,
+    /// Entries whose path is a fingerprinted class's canonical path, by
+    /// location, in case the walker could not read them.
+    canonical_names: Vec<(Component, &'static str, String, String)>,
+    /// Renamed copies such as `lookup/JndiLookupOther.class`.
+    renamed_lookups: Vec<String>,
+    log4j1: BTreeMap<String, Log4j1Names>,
+    logback: BTreeMap<String, u32>,
 }
 
 impl ArchiveInventory {
     /// `file` is the top-level input, `path` the full nested path of this
     /// archive (`file` itself at the top level).
     pub fn new(file: &str, path: &str) -> Self {
-        ArchiveInventory { file: file.into(), path: path.into() }
+        ArchiveInventory { file: file.into(), path: path.into(), ..Default::default() }
+    }
+
+    /// Tell the inventory the archive's own file name when `path` does not
+    /// end with it (e.g. a tar member the walker renamed). By default the
+    /// last segment of `path` is used.
+    pub fn set_file_name(&mut self, name: &str) {
+        self.file_name = Some(name.into());
     }
 
     /// Record that an entry of this name exists.
-    pub fn add_name(&mut self, _name: &str) {}
+    pub fn add_name(&mut self, name: &str) {
+        if name.ends_with('/') || is_apple_double(name) {
+            return;
+        }
+        let Some(stem) = class_stem(name) else { return };
+        let simple = simple_name(stem);
+        if simple.starts_with("JndiLookup") && simple != "JndiLookup" {
+            self.renamed_lookups.push(name.into());
+        }
+        for (component, rel) in FINGERPRINTED {
+            let pkg = package(*component);
+            if let Some(before) = stem.strip_suffix(rel) {
+                if before.ends_with(pkg) {
+                    self.canonical_names.push((*component, rel, before.into(), name.into()));
+                }
+            }
+        }
+        if let Some(i) = stem.find("org/apache/log4j/") {
+            let root = &name[..i + "org/apache/log4j/".len()];
+            let rel = &name[root.len()..];
+            let entry = self.log4j1.entry(root.into()).or_default();
+            entry.classes += 1;
+            if LOG4J1_ONLY.iter().any(|c| class_stem(c) == class_stem(rel)) {
+                entry.real += 1;
+            }
+            for (rule, class) in class_cves(Component::Log4j1) {
+                let hit = if class.ends_with('/') {
+                    rel.starts_with(class)
+                } else {
+                    class_stem(rel) == Some(class)
+                };
+                if hit && !entry.cve_classes.contains(&rule.id) {
+                    entry.cve_classes.push(rule.id);
+                }
+            }
+        }
+        if let Some(i) = stem.find("ch/qos/logback/") {
+            let rest = &stem[i + "ch/qos/logback/".len()..];
+            if rest.starts_with("classic/") || rest.starts_with("core/") {
+                *self.logback.entry(name[..i].into()).or_default() += 1;
+            }
+        }
+    }
 
     /// Record the bytes of an entry for which [`interest`] said `Read`.
-    pub fn add_data(&mut self, _name: &str, _data: &[u8]) {}
+    pub fn add_data(&mut self, name: &str, data: &[u8]) {
+        self.read.push(name.into());
+        let simple = simple_name(name);
+        if simple == "pom.properties" {
+            self.claims.push(parse_pom(name, data));
+        } else if simple.eq_ignore_ascii_case("MANIFEST.MF") {
+            self.claims.push(parse_manifest(name, data));
+        } else if let Some(fact) = examine(name, data) {
+            self.classes.push(fact);
+        }
+    }
 
     /// The components this archive level holds.
     pub fn finish(self) -> Vec<Finding> {
-        let _ = (self.file, self.path);
-        Vec::new()
+        let mut out = Vec::new();
+        let file_name = self.file_name.clone().unwrap_or_else(|| last_segment(&self.path).into());
+        // log4j-core, one group per package location.
+        let mut core: BTreeMap<String, Group> = BTreeMap::new();
+        for fact in self.classes.iter().filter(|f| f.component == Component::Log4jCore) {
+            core.entry(fact.location.clone()).or_default().classes.push(fact);
+        }
+        for (component, rel, location, entry) in &self.canonical_names {
+            if *component != Component::Log4jCore {
+                continue;
+            }
+            if self.read.iter().any(|r| r == entry) {
+                // Read: its bytes decided. A canonical JndiLookup whose bytes
+                // were not a readable class still counts as present next to
+                // classes that were (the cautious reading of a damaged jar).
+                let examined = self.classes.iter().any(|c| c.entry == *entry);
+                if let (false, "lookup/JndiLookup", Some(g)) = (examined, *rel, core.get_mut(location)) {
+                    g.lookup_by_name = true;
+                }
+                continue;
+            }
+            let g = core.entry(location.clone()).or_default();
+            g.unread.push(entry.clone());
+            if *rel == "lookup/JndiLookup" {
+                g.lookup_by_name = true;
+            }
+        }
+        let single = core.len() == 1;
+        for (location, group) in &core {
+            let claims = self.claims_for(Component::Log4jCore, location, single);
+            out.push(self.core_finding(location, group, &claims, &file_name));
+        }
+
+        // log4j 1.x and reload4j, one group per `org/apache/log4j/` root.
+        let bridged = self.claims.iter().any(|c| c.subject == Subject::Bridge);
+        let single = self.log4j1.len() == 1;
+        for (root, names) in &self.log4j1 {
+            let socketnode: Vec<&ClassFact> = self
+                .classes
+                .iter()
+                .filter(|f| f.component == Component::Log4j1 && root.ends_with(package(Component::Log4j1)) && f.location == *root)
+                .collect();
+            let claims1 = self.claims_for(Component::Log4j1, root, single);
+            let reload = self.claims_for(Component::Reload4j, root, single);
+            let by_pom = claims1.iter().any(|c| c.field.starts_with("pom")) && !bridged;
+            if names.real == 0 && names.cve_classes.is_empty() && socketnode.is_empty() && !by_pom && reload.is_empty() {
+                continue;
+            }
+            if !reload.is_empty() {
+                out.push(self.versioned_finding(Component::Reload4j, root, &reload, names.classes));
+            } else {
+                out.push(self.log4j1_finding(root, names, &socketnode, &claims1, true));
+            }
+        }
+        // A SocketNode whose entry sits outside any `org/apache/log4j/` path.
+        for fact in self.classes.iter().filter(|f| f.component == Component::Log4j1) {
+            if !self.log4j1.contains_key(&fact.location) {
+                out.push(self.log4j1_finding(&fact.location, &Log4j1Names::default(), &[fact], &[], false));
+            }
+        }
+
+        // logback: metadata decides the version.
+        let single = self.logback.len() == 1;
+        for (root, count) in &self.logback {
+            let claims = self.claims_for(Component::Logback, &format!("{root}ch/qos/logback/"), single);
+            out.push(self.versioned_finding(Component::Logback, root, &claims, *count));
+        }
+        out
+    }
+
+    /// Metadata of `component` that belongs to the group at `location`: the
+    /// one sitting next to the package (`<prefix>META-INF/…` for
+    /// `<prefix>org/…`), or any when the archive holds a single group.
+    fn claims_for(&self, component: Component, location: &str, single: bool) -> Vec<&Claim> {
+        let mut pick: Vec<&Claim> = self
+            .claims
+            .iter()
+            .filter(|c| c.subject == Subject::Component(component))
+            .filter(|c| single || format!("{}{}", c.prefix, package(component)) == location)
+            .collect();
+        // pom first: it names the artifact exactly; manifests get copied.
+        pick.sort_by_key(|c| !c.field.starts_with("pom"));
+        pick
+    }
+
+    fn finding(&self, component: Component) -> Finding {
+        Finding {
+            file: self.file.clone(),
+            path: self.path.clone(),
+            component,
+            version: "unknown".into(),
+            version_source: VersionSource::None,
+            status: Status::Unknown,
+            cves: Vec::new(),
+            relocated: None,
+            evidence: Vec::new(),
+        }
+    }
+
+    fn core_finding(&self, location: &str, group: &Group<'_>, claims: &[&Claim], file_name: &str) -> Finding {
+        let component = Component::Log4jCore;
+        let mut f = self.finding(component);
+        let pkg = package(component);
+        let relocation = group.classes.iter().map(|c| c.relocation.as_str()).find(|r| !r.is_empty());
+        f.relocated = match relocation {
+            Some(r) => Some(r.into()),
+            None if location != pkg && !location.is_empty() => Some(location.into()),
+            None => None,
+        };
+        if location != pkg && relocation.is_none() {
+            let place = if location.is_empty() { "the archive root".to_string() } else { location.to_string() };
+            f.evidence.push(format!("log4j-core classes sit at {place}, outside their declared package {pkg}"));
+        }
+        if let Some(r) = relocation {
+            f.evidence.push(format!("the bytecode declares the package {r}{pkg}: a shaded copy"));
+        }
+        // Intersect what every class allows.
+        let mut candidates = knowledge::horizon(component).or(ReleaseSet::all(component));
+        let mut dated = false;
+        for c in &group.classes {
+            f.evidence.push(format!("{}: {}", c.entry, c.evidence));
+            candidates = candidates.and(c.candidates);
+            dated = true;
+        }
+        if dated && candidates.is_empty() {
+            f.evidence.push("the classes date to different releases (a patched or mixed copy); taking the union".into());
+            candidates = group.classes.iter().fold(ReleaseSet::EMPTY, |s, c| s.or(c.candidates));
+        }
+        if !dated {
+            candidates = ReleaseSet::all(component);
+        }
+        for u in &group.unread {
+            f.evidence.push(format!("{u} is present but could not be read"));
+        }
+        let lookup_present = group.classes.iter().any(|c| c.class == "lookup/JndiLookup" && simple_name(class_stem(&c.entry).unwrap_or("")) == "JndiLookup")
+            || group.lookup_by_name;
+        let whole = true;
+        let (version, source) = self.choose_version(component, candidates, dated, claims, file_name, &mut f.evidence);
+        f.version = version.1;
+        f.version_source = source;
+        let versions = version.0;
+        if !lookup_present && whole {
+            f.evidence.push("lookup/JndiLookup.class is absent (removed)".into());
+            for r in self.renamed_lookups.iter().filter(|r| r.starts_with(location)) {
+                f.evidence.push(format!("{r} looks like a renamed JndiLookup; Log4j's plugin registry cannot load it under that name, so it counts as removed"));
+            }
+        }
+        let (status, cves) = core_verdict(&versions, !lookup_present);
+        f.status = status;
+        f.cves = cves.iter().map(|r| r.to_ref()).collect();
+        f
+    }
+
+    /// Pick the reported version: metadata when the bytecode allows it,
+    /// else the bytecode's candidates. Returns the candidate releases (for
+    /// the CVE rules) and the text.
+    fn choose_version(
+        &self,
+        component: Component,
+        candidates: ReleaseSet,
+        dated: bool,
+        claims: &[&Claim],
+        file_name: &str,
+        evidence: &mut Vec<String>,
+    ) -> ((Vec<Version>, String), VersionSource) {
+        let from_bytes = || -> (Vec<Version>, String) {
+            (candidates.iter(component).map(|r| r.version).collect(), candidates.describe(component))
+        };
+        let mut named: Vec<(&str, &str, VersionSource)> = claims
+            .iter()
+            .filter_map(|c| {
+                let source = if c.field.starts_with("pom") { VersionSource::PomProperties } else { VersionSource::Manifest };
+                c.version.as_deref().map(|v| (v, c.field, source))
+            })
+            .collect();
+        if let Some(v) = filename_version(component, file_name) {
+            named.push((v, "file name", VersionSource::Filename));
+        }
+        for (text, field, source) in &named {
+            let Some(v) = Version::parse(text) else {
+                evidence.push(format!("{field} says {text}, which is not a release version"));
+                continue;
+            };
+            let one = ReleaseSet::of(component, &v);
+            let beyond = one.is_empty() || one.and(knowledge::horizon(component)).is_empty();
+            if !one.is_empty() && !one.and(candidates).is_empty() {
+                if dated {
+                    evidence.push(format!("{field} says {text}, consistent with the bytecode"));
+                } else {
+                    evidence.push(format!("{field} says {text}"));
+                }
+                return ((alloc::vec![v], (*text).to_string()), *source);
+            }
+            if dated && beyond && candidates_reach_horizon(component, candidates) {
+                // Bytecode can only rule out releases whose classes were
+                // surveyed; a newer release than the survey is taken on trust.
+                evidence.push(format!("{field} says {text}, newer than the releases whose classes were surveyed"));
+                return ((alloc::vec![v], (*text).to_string()), *source);
+            }
+            if !dated {
+                evidence.push(format!("{field} says {text}"));
+                return ((alloc::vec![v], (*text).to_string()), *source);
+            }
+            evidence.push(format!("{field} says {text} but the bytecode is from {}; trusting the bytecode", candidates.describe(component)));
+        }
+        if dated {
+            (from_bytes(), VersionSource::ClassFingerprint)
+        } else {
+            ((Vec::new(), "unknown".into()), VersionSource::None)
+        }
+    }
+
+    fn log4j1_finding(&self, root: &str, names: &Log4j1Names, socketnode: &[&ClassFact], claims: &[&Claim], whole: bool) -> Finding {
+        let component = Component::Log4j1;
+        let mut f = self.finding(component);
+        let pkg = package(component);
+        let prefix = root.strip_suffix(pkg).unwrap_or(root);
+        if !prefix.is_empty() {
+            f.relocated = Some(prefix.into());
+        }
+        if names.classes > 0 {
+            f.evidence.push(format!("{} classes under {root}, {} of them found only in real log4j 1.x", names.classes, names.real));
+        }
+        let mut candidates = ReleaseSet::all(component);
+        for c in socketnode {
+            f.evidence.push(format!("{}: {}", c.entry, c.evidence));
+            candidates = candidates.and(c.candidates);
+        }
+        let dated = !socketnode.is_empty() && !candidates.is_empty();
+        let ((_, version), source) = self.choose_version(component, candidates, dated, claims, "", &mut f.evidence);
+        f.version = version;
+        f.version_source = source;
+        let patched = socketnode.iter().any(|c| c.socketnode_patched);
+        let mut ids: Vec<&'static str> = names.cve_classes.clone();
+        if !socketnode.is_empty() && !patched && !ids.contains(&"CVE-2019-17571") {
+            // SocketNode is the class that deserialises; SocketServer and
+            // SimpleSocketServer only feed it.
+            ids.push("CVE-2019-17571");
+        }
+        if patched {
+            f.evidence.push("SocketNode deserialises through FilteredObjectInputStream (Debian's CVE-2019-17571 patch)".into());
+            ids.retain(|id| *id != "CVE-2019-17571");
+        }
+        for (rule, class) in class_cves(component) {
+            if ids.contains(&rule.id) {
+                f.evidence.push(format!("{}{class} is present: {}", root, rule.id));
+            }
+        }
+        // Canonical order is the table's order.
+        f.cves = CVES.iter().filter(|r| r.component == component && ids.contains(&r.id)).map(|r| r.to_ref()).collect();
+        f.cves.dedup_by(|a, b| a.id == b.id);
+        f.status = if !f.cves.is_empty() {
+            Status::Vulnerable
+        } else if whole {
+            f.evidence.push("none of the classes that carry log4j 1.x CVEs is present".into());
+            Status::Mitigated
+        } else {
+            Status::Fixed
+        };
+        f
+    }
+
+    /// reload4j and logback: versions from metadata only (no digests kept).
+    fn versioned_finding(&self, component: Component, root: &str, claims: &[&Claim], classes: u32) -> Finding {
+        let mut f = self.finding(component);
+        if !root.is_empty() && !root.ends_with(package(component)) {
+            f.relocated = Some(root.into());
+        }
+        f.evidence.push(format!("{classes} {} classes under {}", component.as_str(), if root.is_empty() { "the archive root" } else { root }));
+        let picked = claims.iter().find_map(|c| c.version.as_deref().map(|v| (v, c)));
+        match picked.and_then(|(text, c)| Version::parse(text).map(|v| (text, v, c))) {
+            Some((text, v, c)) => {
+                f.evidence.push(format!("{} says {text}", c.field));
+                f.version = text.into();
+                f.version_source = if c.field.starts_with("pom") { VersionSource::PomProperties } else { VersionSource::Manifest };
+                let rules: Vec<&CveRule> = cves_for_version(component, &v).collect();
+                f.cves = rules.iter().map(|r| r.to_ref()).collect();
+                f.status = if rules.is_empty() { Status::Fixed } else { Status::Vulnerable };
+            }
+            None => f.evidence.push("no metadata gives the version".into()),
+        }
+        f
     }
 }
 
-/// What a bare class file proves on its own.
-pub fn scan_class(_file: &str, _path: &str, _data: &[u8]) -> Vec<Finding> {
-    Vec::new()
+/// Classes of one log4j-core copy.
+#[derive(Debug, Default)]
+struct Group<'a> {
+    classes: Vec<&'a ClassFact>,
+    /// Canonical class entries that were listed but not read.
+    unread: Vec<String>,
+    /// `…/core/lookup/JndiLookup.class` is listed (even if unreadable).
+    lookup_by_name: bool,
+}
+
+fn last_segment(path: &str) -> &str {
+    let tail = path.rsplit("!/").next().unwrap_or(path);
+    tail.rsplit(['/', '\\']).next().unwrap_or(tail)
+}
+
+/// `log4j-core-2.14.1.jar` → `2.14.1`, for the component's artifact names.
+fn filename_version(component: Component, name: &str) -> Option<&str> {
+    let stem = ARCHIVE_EXTENSIONS.iter().find_map(|ext| {
+        if ends_with_ignore_case(name, ext) {
+            Some(&name[..name.len() - ext.len()])
+        } else {
+            None
+        }
+    })?;
+    let prefixes: &[&str] = match component {
+        Component::Log4jCore => &["log4j-core-"],
+        Component::Log4j1 => &["log4j-"],
+        Component::Reload4j => &["reload4j-"],
+        Component::Logback => &["logback-classic-", "logback-core-"],
+    };
+    prefixes.iter().find_map(|p| stem.find(p).map(|i| &stem[i + p.len()..])).filter(|v| Version::parse(v).is_some())
+}
+
+/// Whether the candidates include the newest surveyed release, i.e. the
+/// bytecode is consistent with "that release or a later one".
+fn candidates_reach_horizon(component: Component, candidates: ReleaseSet) -> bool {
+    let h = knowledge::horizon(component);
+    let last = (0..128).rev().find(|&i| h.contains_index(i));
+    last.is_some_and(|i| candidates.contains_index(i))
+}
+
+/// Status and CVEs of a log4j-core copy whose version is one of `versions`.
+fn core_verdict(versions: &[Version], lookup_removed: bool) -> (Status, Vec<&'static CveRule>) {
+    if versions.is_empty() {
+        return (Status::Unknown, Vec::new());
+    }
+    let rules: Vec<&'static CveRule> = CVES.iter().filter(|r| r.component == Component::Log4jCore).collect();
+    let applies = |r: &CveRule, v: &Version| r.affects_version(v) && !(lookup_removed && LOOKUP_CVES.contains(&r.id));
+    let common: Vec<&'static CveRule> = rules.iter().copied().filter(|r| versions.iter().all(|v| applies(r, v))).collect();
+    let some = rules.iter().any(|r| versions.iter().any(|v| applies(r, v) || r.unconfirmed_for(v)));
+    let needed_lookup = |v: &Version| rules.iter().any(|r| LOOKUP_CVES.contains(&r.id) && r.affects_version(v));
+    let status = if lookup_removed && versions.iter().all(|v| needed_lookup(v)) {
+        Status::Mitigated
+    } else if !common.is_empty() {
+        Status::Vulnerable
+    } else if some {
+        Status::Unknown
+    } else if lookup_removed && versions.iter().any(|v| needed_lookup(v)) {
+        Status::Mitigated
+    } else {
+        Status::Fixed
+    };
+    (status, common)
+}
+
+/// What a bare class file proves on its own. Its neighbours are unknown, so
+/// the absence of `JndiLookup.class` proves nothing here.
+pub fn scan_class(file: &str, path: &str, data: &[u8]) -> Vec<Finding> {
+    let inv = ArchiveInventory::new(file, path);
+    let Some(fact) = examine(last_segment(path), data) else { return Vec::new() };
+    let mut f = match fact.component {
+        Component::Log4jCore => {
+            let group = Group { classes: alloc::vec![&fact], ..Default::default() };
+            let mut f = inv.core_finding(&fact.location, &group, &[], "");
+            // A lone class says nothing about its siblings: recompute without
+            // treating JndiLookup as removed.
+            let candidates = fact.candidates;
+            let versions: Vec<Version> = candidates.iter(Component::Log4jCore).map(|r| r.version).collect();
+            let (status, cves) = core_verdict(&versions, false);
+            f.status = status;
+            f.cves = cves.iter().map(|r| r.to_ref()).collect();
+            f.evidence.retain(|e| !e.contains("absent (removed)") && !e.contains("outside their declared package"));
+            f.relocated = if fact.relocation.is_empty() { None } else { Some(fact.relocation.clone()) };
+            f
+        }
+        _ => inv.log4j1_finding(&fact.location, &Log4j1Names::default(), &[&fact], &[], false),
+    };
+    f.path = path.into();
+    alloc::vec![f]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interest_reads_watched_classes_under_any_prefix() {
+        assert_eq!(interest("org/apache/logging/log4j/core/lookup/JndiLookup.class"), Interest::Read);
+        assert_eq!(interest("lookup/JndiLookup.class"), Interest::Read);
+        assert_eq!(interest("BOOT-INF/classes/x/net/JndiManager.esclazz"), Interest::Read);
+        assert_eq!(interest("org/apache/log4j/net/SocketNode.class"), Interest::Read);
+        assert_eq!(interest("net/JndiManager$1.class"), Interest::Ignore);
+        assert_eq!(interest("lookup/JndiLookupOther.class"), Interest::Ignore);
+        assert_eq!(interest("org/apache/logging/log4j/core/Logger.class"), Interest::Ignore);
+        assert_eq!(interest("META-INF/maven/log4j/log4j/pom.properties"), Interest::Read);
+        assert_eq!(interest("META-INF/MANIFEST.MF"), Interest::Read);
+        assert_eq!(interest("vuln/META-INF/MANIFEST.MF"), Interest::Read);
+        assert_eq!(interest("lib/log4j-core-2.14.1.JAR"), Interest::MaybeArchive);
+        assert_eq!(interest("x.tar.gz"), Interest::MaybeArchive);
+        assert_eq!(interest("__MACOSX/._log4j.jar"), Interest::Ignore);
+        assert_eq!(interest("__MACOSX/org/._JndiLookup.class"), Interest::Ignore);
+        assert_eq!(interest("org/"), Interest::Ignore);
+        assert_eq!(interest(""), Interest::Ignore);
+        assert_eq!(interest("é"), Interest::Ignore);
+    }
+
+    #[test]
+    fn file_name_versions() {
+        assert_eq!(filename_version(Component::Log4jCore, "log4j-core-2.14.1.jar"), Some("2.14.1"));
+        assert_eq!(filename_version(Component::Log4jCore, "log4j-core.jar"), None);
+        assert_eq!(filename_version(Component::Log4j1, "log4j-1.2.17.jar"), Some("1.2.17"));
+        assert_eq!(last_segment("a.war!/WEB-INF/lib/x-1.jar"), "x-1.jar");
+    }
+
+    #[test]
+    fn verdicts_follow_the_readme_rules() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        let ids = |x: (Status, Vec<&CveRule>)| (x.0, x.1.iter().map(|r| r.id).collect::<Vec<_>>());
+        // JndiLookup removed from 2.1: the two lookup CVEs go, the rest stay.
+        assert_eq!(ids(core_verdict(&[v("2.1")], true)), (Status::Mitigated, alloc::vec!["CVE-2021-45105", "CVE-2021-44832"]));
+        // 2.17.0 or 2.17.1: nothing common, something possible.
+        assert_eq!(ids(core_verdict(&[v("2.17.0"), v("2.17.1")], false)), (Status::Unknown, alloc::vec![]));
+        // 2.0-beta2: 45105 never confirmed for it.
+        assert_eq!(ids(core_verdict(&[v("2.0-beta2")], false)), (Status::Unknown, alloc::vec![]));
+        assert_eq!(ids(core_verdict(&[v("2.12.4")], false)), (Status::Fixed, alloc::vec![]));
+        // Removing JndiLookup from 2.16.0 changes nothing: it never needed it.
+        assert_eq!(core_verdict(&[v("2.16.0")], true).0, Status::Vulnerable);
+    }
+
+    #[test]
+    fn bridges_and_empty_archives_give_nothing() {
+        let mut inv = ArchiveInventory::new("x.jar", "x.jar");
+        for n in ["org/apache/log4j/Logger.class", "org/apache/log4j/Category.class", "org/apache/log4j/MDC.class"] {
+            inv.add_name(n);
+        }
+        inv.add_data("META-INF/maven/org.apache.logging.log4j/log4j-1.2-api/pom.properties", b"groupId=org.apache.logging.log4j\nartifactId=log4j-1.2-api\nversion=2.12.1\n");
+        assert!(inv.finish().is_empty());
+        let mut inv = ArchiveInventory::new("x.jar", "x.jar");
+        inv.add_name("io/sentry/config/JndiLookup.class");
+        inv.add_data("io/sentry/config/JndiLookup.class", b"not a class");
+        assert!(inv.finish().is_empty());
+    }
+
+    #[test]
+    fn unreadable_canonical_jndilookup_still_counts() {
+        let mut inv = ArchiveInventory::new("x.jar", "x.jar");
+        inv.add_name("org/apache/logging/log4j/core/lookup/JndiLookup.class");
+        inv.add_data("META-INF/maven/org.apache.logging.log4j/log4j-core/pom.properties", b"groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n");
+        let f = inv.finish();
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].version.as_str(), f[0].status), ("2.14.1", Status::Vulnerable));
+        assert_eq!(f[0].cves.len(), 4);
+    }
 }

@@ -134,6 +134,9 @@ pub struct CveRule {
     pub component: Component,
     /// Which versions or classes.
     pub affected: Affected,
+    /// Versions for which the CVE was neither confirmed nor ruled out: a
+    /// candidate here makes the verdict `unknown` rather than `fixed`.
+    pub unconfirmed: &'static [(Version, Version)],
 }
 
 impl CveRule {
@@ -143,6 +146,11 @@ impl CveRule {
             Affected::Versions(ranges) => ranges.iter().any(|(lo, hi)| lo <= v && v <= hi),
             Affected::ClassPresent(_) => false,
         }
+    }
+
+    /// Whether `v` is in a range where the CVE was never confirmed.
+    pub fn unconfirmed_for(&self, v: &Version) -> bool {
+        self.unconfirmed.iter().any(|(lo, hi)| lo <= v && v <= hi)
     }
 
     /// As reported.
@@ -254,6 +262,18 @@ pub fn built_for_at_most(component: Component, major: u16) -> ReleaseSet {
     let mut bits = 0u128;
     for (i, r) in releases(component).iter().enumerate().take(128) {
         if r.major == 0 || r.major <= major {
+            bits |= 1u128 << i;
+        }
+    }
+    ReleaseSet(bits)
+}
+
+/// Releases whose official build has class-file version `major` exactly
+/// (or an unknown one): what a byte-identical copy of a release build allows.
+pub fn built_for(component: Component, major: u16) -> ReleaseSet {
+    let mut bits = 0u128;
+    for (i, r) in releases(component).iter().enumerate().take(128) {
+        if r.major == 0 || r.major == major {
             bits |= 1u128 << i;
         }
     }
