@@ -4,6 +4,8 @@
 //! the lookup-payload detector; anything else is a list of paths to scan.
 use std::process::ExitCode;
 
+mod logs;
+mod payload;
 mod scan;
 
 fn main() -> ExitCode {
@@ -13,6 +15,8 @@ fn main() -> ExitCode {
             println!("log4j-scan {}", env!("CARGO_PKG_VERSION"));
             0
         }
+        Some("payload") => payload::main(&args[1..]),
+        Some("logs") => logs::main(&args[1..]),
         _ => scan::main(&args),
     };
     ExitCode::from(code)
