@@ -78,7 +78,7 @@ pub fn parse_pom(entry: &str, data: &[u8]) -> Claim {
             .unwrap_or(Subject::Other),
         _ => Subject::Other,
     };
-    Claim { entry: entry.into(), prefix: prefix_of(entry), subject, version, field: "pom.properties version" }
+    Claim { entry: entry.into(), prefix: prefix_of(entry), subject, version, field: "pom.properties" }
 }
 
 /// Read the attributes of every section of a manifest, continuation lines

@@ -52,6 +52,21 @@ const ARCHIVE_EXTENSIONS: &[&str] = &[
     ".tar", ".tgz", ".gz",
 ];
 
+/// Simple names of the classes in [`FINGERPRINTED`], so that [`interest`]
+/// compares whole strings instead of splitting paths (a unit test keeps the
+/// two lists in step).
+const WATCHED_SIMPLE_NAMES: &[&str] = &[
+    "JndiLookup",
+    "JndiManager",
+    "LoggerContext",
+    "MessagePatternConverter",
+    "DataSourceConnectionSource",
+    "Interpolator",
+    "StrSubstitutor",
+    "SetUtils",
+    "SocketNode",
+];
+
 /// The CVEs that need `JndiLookup.class`; deleting the class is the
 /// documented mitigation for exactly these two (corpus README, Log4j
 /// security page).
@@ -104,8 +119,7 @@ pub fn interest(name: &str) -> Interest {
     }
     if let Some(stem) = class_stem(name) {
         let simple = simple_name(stem);
-        let watched = FINGERPRINTED.iter().any(|(_, rel)| simple_name(rel) == simple);
-        return if watched { Interest::Read } else { Interest::Ignore };
+        return if WATCHED_SIMPLE_NAMES.contains(&simple) { Interest::Read } else { Interest::Ignore };
     }
     let simple = simple_name(name);
     if simple == "pom.properties" && name.contains("META-INF/maven/") {
@@ -271,6 +285,12 @@ impl ArchiveInventory {
             let reload = self.claims_for(Component::Reload4j, root, single);
             let by_pom = claims1.iter().any(|c| c.field.starts_with("pom")) && !bridged;
             if names.real == 0 && names.cve_classes.is_empty() && socketnode.is_empty() && !by_pom && reload.is_empty() {
+                continue;
+            }
+            // Newer log4j-1.2-api releases re-implement some 1.x appenders
+            // under the same names; next to a bridge's metadata only the
+            // classes that carry CVEs make a finding.
+            if bridged && names.cve_classes.is_empty() && socketnode.is_empty() && reload.is_empty() {
                 continue;
             }
             if !reload.is_empty() {
@@ -624,6 +644,12 @@ mod tests {
         assert_eq!(interest("org/"), Interest::Ignore);
         assert_eq!(interest(""), Interest::Ignore);
         assert_eq!(interest("é"), Interest::Ignore);
+    }
+
+    #[test]
+    fn watched_names_cover_the_fingerprinted_classes() {
+        let simple: Vec<&str> = FINGERPRINTED.iter().map(|(_, rel)| simple_name(rel)).collect();
+        assert_eq!(simple, WATCHED_SIMPLE_NAMES);
     }
 
     #[test]

@@ -1,0 +1,230 @@
+//! Cases the corpus does not hold, built from its real jars: a shaded copy
+//! next to a plain one, metadata that lies, and rebuilt classes that match no
+//! digest. Each test says what it expects and why; none of the expected
+//! values is taken from the detector's output.
+#![cfg(feature = "std")]
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use scanner_core::detect::{interest, scan_class, ArchiveInventory, Interest};
+use scanner_core::{Component, Finding, Status, VersionSource};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
+}
+
+/// Every entry of a corpus jar, as (name, bytes).
+fn entries(jar: &str) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(fs::File::open(corpus().join(jar)).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for i in 0..archive.len() {
+        let mut e = archive.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        out.push((name, data));
+    }
+    out
+}
+
+fn scan(entries: &[(String, Vec<u8>)]) -> Vec<Finding> {
+    let mut inv = ArchiveInventory::new("t.jar", "t.jar");
+    for (name, data) in entries {
+        inv.add_name(name);
+        if interest(name) == Interest::Read {
+            inv.add_data(name, data);
+        }
+    }
+    inv.finish()
+}
+
+/// What the maven-shade-plugin does to a class: rewrite every constant-pool
+/// Utf8 string naming `org.apache.logging.log4j` (slash and dot forms) under
+/// `prefix`. The rest of the class refers to the pool by index, so only the
+/// pool is re-serialised.
+fn shade(class: &[u8], prefix: &str) -> Vec<u8> {
+    let mut out = class[..10].to_vec();
+    let count = u16::from_be_bytes([class[8], class[9]]) as usize;
+    let mut pos = 10;
+    let mut index = 1;
+    let slash = format!("{prefix}org/apache/logging/log4j/");
+    let dot = format!("{}org.apache.logging.log4j.", prefix.replace('/', "."));
+    while index < count {
+        let tag = class[pos];
+        let len = match tag {
+            1 => {
+                let n = u16::from_be_bytes([class[pos + 1], class[pos + 2]]) as usize;
+                let s = String::from_utf8_lossy(&class[pos + 3..pos + 3 + n]).to_string();
+                let s = s.replace("org/apache/logging/log4j/", &slash).replace("org.apache.logging.log4j.", &dot);
+                out.push(1);
+                out.extend_from_slice(&(s.len() as u16).to_be_bytes());
+                out.extend_from_slice(s.as_bytes());
+                pos += 3 + n;
+                index += 1;
+                continue;
+            }
+            7 | 8 | 16 | 19 | 20 => 3,
+            15 => 4,
+            5 | 6 => {
+                index += 1;
+                9
+            }
+            _ => 5,
+        };
+        out.extend_from_slice(&class[pos..pos + len]);
+        pos += len;
+        index += 1;
+    }
+    out.extend_from_slice(&class[pos..]);
+    out
+}
+
+#[test]
+fn shaded_and_plain_copies_are_two_findings() {
+    // A fat jar with log4j-core 2.14.1 as is, plus its classes shaded under
+    // com/acme/shaded/ (paths and constant pools rewritten, as the shade
+    // plugin does). Expected: two findings. The plain one keeps "2.14.1 from
+    // pom.properties" (manifest row log4j/log4j-core-2.14.1.jar). The shaded
+    // one has no metadata next to it, so its version is what its classes
+    // allow: JndiManager of 2.14.x differs from 2.13.x and 2.15.0
+    // (classes/JndiManager.class-2.14.0 row: byte-identical only in 2.14.0,
+    // 2.14.1), so the intersection must contain 2.14.1 and stay inside the
+    // releases with all four CVEs (the manifest's 2.14.x rows).
+    let mut all = entries("log4j/log4j-core-2.14.1.jar");
+    let shaded: Vec<(String, Vec<u8>)> = all
+        .iter()
+        .filter(|(n, _)| n.starts_with("org/apache/logging/log4j/core/") && n.ends_with(".class"))
+        .map(|(n, d)| (format!("com/acme/shaded/{n}"), shade(d, "com/acme/shaded/")))
+        .collect();
+    all.extend(shaded);
+    let findings = scan(&all);
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let plain = findings.iter().find(|f| f.relocated.is_none()).expect("plain copy");
+    assert_eq!((plain.version.as_str(), plain.version_source), ("2.14.1", VersionSource::PomProperties));
+    let shaded = findings.iter().find(|f| f.relocated.as_deref() == Some("com/acme/shaded/")).expect("shaded copy");
+    assert_eq!(shaded.component, Component::Log4jCore);
+    assert_eq!(shaded.status, Status::Vulnerable);
+    assert_eq!(shaded.cves.len(), 4, "{:?}", shaded.cves);
+    assert!(shaded.version.contains("2.14.1"), "{}", shaded.version);
+    assert!(!shaded.version.contains("2.15.0") && !shaded.version.contains("2.13"), "{}", shaded.version);
+    assert_eq!(shaded.version_source, VersionSource::ClassFingerprint);
+}
+
+#[test]
+fn a_pom_that_contradicts_the_bytecode_loses() {
+    // 2.14.1 classes with a pom claiming 2.17.1 (a relabelled jar). The
+    // bytecode rules 2.17.1 out (its JndiManager differs: manifest row
+    // classes/JndiManager.class-2.17.1), so the verdict must stay on 2.14.x
+    // and the evidence must say the pom disagrees.
+    let mut all = entries("log4j/log4j-core-2.14.1.jar");
+    for (name, data) in all.iter_mut() {
+        if name.ends_with("log4j-core/pom.properties") {
+            *data = b"groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.17.1\n".to_vec();
+        }
+        if name == "META-INF/MANIFEST.MF" {
+            *data = b"Manifest-Version: 1.0\n".to_vec();
+        }
+    }
+    let f = &scan(&all)[0];
+    assert_eq!(f.status, Status::Vulnerable);
+    assert_ne!(f.version, "2.17.1");
+    assert_eq!(f.version_source, VersionSource::ClassFingerprint);
+    assert!(f.evidence.iter().any(|e| e.contains("says 2.17.1") && e.contains("trusting the bytecode")), "{:?}", f.evidence);
+}
+
+#[test]
+fn a_newer_pom_than_the_survey_is_believed() {
+    // 2.17.1 classes with a pom saying 2.20.0: no class of 2.20.0 was
+    // surveyed, and the classes are consistent with the newest surveyed
+    // release, so the bytecode cannot contradict the pom. 2.20.0 is past
+    // every CVE of the table (fixed).
+    let mut all = entries("log4j/log4j-core-2.17.1.jar");
+    for (name, data) in all.iter_mut() {
+        if name.ends_with("log4j-core/pom.properties") {
+            *data = b"groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.20.0\n".to_vec();
+        }
+    }
+    let f = &scan(&all)[0];
+    assert_eq!((f.version.as_str(), f.status), ("2.20.0", Status::Fixed));
+}
+
+/// Append one Utf8 constant to the pool: the class behaves the same but
+/// neither digest matches any more, like an unknown rebuild.
+fn perturb(class: &[u8]) -> Vec<u8> {
+    let count = u16::from_be_bytes([class[8], class[9]]);
+    let mut out = class[..8].to_vec();
+    out.extend_from_slice(&(count + 1).to_be_bytes());
+    out.extend_from_slice(&class[10..]);
+    // The pool ends where the access flags begin; find it by re-walking.
+    let mut pos = 10;
+    let mut index = 1;
+    while index < count as usize {
+        let tag = class[pos];
+        pos += match tag {
+            1 => 3 + u16::from_be_bytes([class[pos + 1], class[pos + 2]]) as usize,
+            7 | 8 | 16 | 19 | 20 => 3,
+            15 => 4,
+            5 | 6 => {
+                index += 1;
+                9
+            }
+            _ => 5,
+        };
+        index += 1;
+    }
+    let extra = b"\x01\x00\x0dunknown-build";
+    let mut result = out[..pos].to_vec();
+    result.extend_from_slice(extra);
+    result.extend_from_slice(&class[pos..]);
+    result
+}
+
+#[test]
+fn rebuilt_classes_are_dated_by_markers() {
+    // JndiManager of 2.16.0 with one extra constant: no digest matches. Its
+    // markers (corpus-checked in markers.tsv): log4j2.enableJndi and
+    // allowedJndiProtocols present, isJndiLookupEnabled absent, which only
+    // 2.16.0 has. Expected: 2.16.0, CVE-2021-45105 and CVE-2021-44832 (the
+    // README's 2.16.0 row).
+    let data = fs::read(corpus().join("classes/JndiManager.class-2.16.0")).unwrap();
+    let f = &scan_class("x", "JndiManager.class", &perturb(&data))[0];
+    assert_eq!(f.version, "2.16.0");
+    let ids: Vec<&str> = f.cves.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["CVE-2021-45105", "CVE-2021-44832"]);
+    assert!(f.evidence.iter().any(|e| e.contains("matches no known digest")), "{:?}", f.evidence);
+
+    // JndiManager of 2.17.1 rebuilt: isJndiJdbcEnabled proves the
+    // CVE-2021-44832 fix (2.17.1, 2.12.4, 2.3.2 and later), so it is fixed.
+    let data = fs::read(corpus().join("classes/JndiManager.class-2.17.1")).unwrap();
+    let f = &scan_class("x", "JndiManager.class", &perturb(&data))[0];
+    assert_eq!(f.status, Status::Fixed, "{f:#?}");
+
+    // JndiManager of 2.14.0 rebuilt: none of the markers, class-file
+    // version 52 (Java 8 line). Every release that fits (2.13.0..2.14.1)
+    // has all four CVEs.
+    let data = fs::read(corpus().join("classes/JndiManager.class-2.14.0")).unwrap();
+    let f = &scan_class("x", "JndiManager.class", &perturb(&data))[0];
+    assert_eq!((f.status, f.cves.len()), (Status::Vulnerable, 4), "{f:#?}");
+}
+
+#[test]
+fn hostile_bytes_under_watched_names_do_not_panic() {
+    let class = fs::read(corpus().join("classes/JndiLookup.class-2.14.1")).unwrap();
+    let mut inv = ArchiveInventory::new("t.jar", "t.jar");
+    for cut in [0, 1, 4, 9, 10, 11, 100, class.len() - 1] {
+        let name = format!("p{cut}/org/apache/logging/log4j/core/lookup/JndiLookup.class");
+        inv.add_name(&name);
+        inv.add_data(&name, &class[..cut]);
+    }
+    inv.add_data("META-INF/MANIFEST.MF", &[0xff; 300]);
+    inv.add_data("META-INF/maven/x/y/pom.properties", b"=\n==\nversion\n");
+    // Truncated canonical JndiLookups are still "a JndiLookup is here", with
+    // an unknown version; what matters is that nothing panics.
+    let findings = inv.finish();
+    assert!(findings.iter().all(|f| f.component == Component::Log4jCore));
+    for cut in 0..class.len() {
+        let _ = scan_class("x", "JndiLookup.class", &class[..cut]);
+    }
+}
