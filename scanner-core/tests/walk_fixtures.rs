@@ -246,6 +246,25 @@ fn walker_ratio_bomb_and_size_limits() {
 }
 
 #[test]
+fn walker_bounds_memory_held_across_levels() {
+    // Three DEFLATED levels of ~1.75 MB each under a 2 MiB per-entry limit:
+    // each fits alone, but a and b held in memory leave too little room
+    // for c (all levels together stay under twice the limit).
+    let core = corpus(CORE);
+    let b = zip_of(&[("c.jar", &core, false)]);
+    let a = zip_of(&[("b.jar", &b, false)]);
+    let o = zip_of(&[("a.jar", &a, false)]);
+    let limits = Limits { max_entry_bytes: 2 << 20, ..Limits::default() };
+    let (r, w) = scan_with("o.zip", &o, &limits);
+    assert!(w.opened.contains("o.zip!/a.jar!/b.jar"), "{:?}", w.opened);
+    assert_eq!(errors(&r), vec![("o.zip!/a.jar!/b.jar!/c.jar".to_string(), ErrorKind::SizeLimit)]);
+    // With the default limit all three open.
+    let (r, w) = scan("o.zip", &o);
+    assert_eq!(errors(&r), vec![]);
+    assert!(w.opened.contains("o.zip!/a.jar!/b.jar!/c.jar"));
+}
+
+#[test]
 fn walker_overlapping_entries_are_a_bomb() {
     // google-zbsm.jar: 250 entries whose data overlap (corpus notes).
     let (r, _) = scan("zbsm.jar", &corpus("archives/google-zbsm.jar"));

@@ -43,8 +43,9 @@ pub struct Limits {
     pub max_depth: u32,
     /// Bytes inflated for one entry, either a watched file or a nested
     /// DEFLATED archive held in memory. Default 32 MiB: the largest real
-    /// log4j-core jar is under 2 MB, and this bounds memory per level.
-    /// Larger gives `size-limit`.
+    /// log4j-core jar is under 2 MB. Nested archives held in memory by all
+    /// the levels being walked together stay under twice this, so it also
+    /// bounds the walker's memory. Larger gives `size-limit`.
     pub max_entry_bytes: u64,
     /// Bytes inflated over the whole scan, nested levels included.
     /// Default 2 GiB. Past it every further inflation gives `size-limit`.
@@ -112,7 +113,7 @@ pub fn scan_bytes(file: &str, bytes: &[u8], limits: &Limits) -> Report {
 }
 
 fn scan_src(file: &str, src: &mut dyn Src, limits: &Limits, progress: &mut dyn Progress) -> Report {
-    let mut w = Walker { file, limits, report: Report::default(), inflated: 0, top_done: 0, progress };
+    let mut w = Walker { file, limits, report: Report::default(), inflated: 0, top_done: 0, held: 0, progress };
     w.report.scanned.files = 1;
     w.report.scanned.bytes = src.len();
     w.scan_top(src);
@@ -211,6 +212,8 @@ struct Walker<'a> {
     inflated: u64,
     /// Progress through the top-level input.
     top_done: u64,
+    /// Bytes of nested archives held in memory by the levels being walked.
+    held: u64,
     progress: &'a mut dyn Progress,
 }
 
@@ -331,7 +334,15 @@ impl Walker<'_> {
             Container::Other if zip::has_end_record(&mut mem) => Container::Zip,
             c => c,
         };
+        self.held += data.len() as u64;
         self.open_nested(&mut mem, container, path, depth);
+        self.held -= data.len() as u64;
+    }
+
+    /// Bytes a nested archive may still take in memory: one level's
+    /// `max_entry_bytes`, and all the levels held at once twice that.
+    fn room(&self) -> u64 {
+        self.limits.max_entry_bytes.min((2 * self.limits.max_entry_bytes).saturating_sub(self.held))
     }
 }
 

@@ -190,10 +190,12 @@ impl Walker<'_> {
                     fail(self, e);
                 }
             }
-            Container::Zip | Container::Class | Container::Other => {
+            // A compressed log or text: nothing for us, and not worth
+            // inflating to the end.
+            Container::Other => {}
+            Container::Zip | Container::Class => {
                 // ZIP needs random access: hold it, within the entry limit.
-                // Anything else is read only to check for a ZIP end record.
-                let res = read_bounded(&mut stream, self.limits.max_entry_bytes);
+                let res = read_bounded(&mut stream, self.room());
                 let out = stream.into_inner().1.out;
                 self.inflated = self.inflated.saturating_add(out);
                 match res {
@@ -287,8 +289,8 @@ impl Walker<'_> {
                 );
                 continue;
             }
-            if e.size() > limit {
-                self.error(&entry_path, ErrorKind::SizeLimit, "nested archive larger than max_entry_bytes");
+            if e.size() > self.room() {
+                self.error(&entry_path, ErrorKind::SizeLimit, "nested archive larger than max_entry_bytes allows");
                 continue;
             }
             let mut data = first;

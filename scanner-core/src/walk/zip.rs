@@ -162,6 +162,8 @@ struct CdReader {
 }
 
 const CD_CHUNK: usize = 256 * 1024;
+/// Bytes of entry names kept between the two passes over one directory.
+const MAX_TODO_BYTES: u64 = 16 << 20;
 
 impl CdReader {
     fn new(end: &End) -> Self {
@@ -281,6 +283,7 @@ impl Walker<'_> {
         let mut ranges: Vec<(u64, u64)> = Vec::new();
         let mut cd = CdReader::new(&end);
         let mut count = 0u64;
+        let mut todo_bytes = 0u64;
         loop {
             let rec = match cd.next(src, end.base) {
                 Ok(Some(rec)) => rec,
@@ -305,6 +308,13 @@ impl Walker<'_> {
             inv.add_name(&rec.name);
             let action = action_for(&rec.name, detect::interest(&rec.name));
             if action != Action::Skip {
+                // Names are up to 64 KiB each; bound what is kept for pass 2
+                // so a directory of huge names cannot exhaust memory.
+                todo_bytes += rec.name.len() as u64 + 64;
+                if todo_bytes > MAX_TODO_BYTES {
+                    self.error(path, ErrorKind::EntryLimit, "too many entries to read (names over 16 MiB in all)");
+                    break;
+                }
                 todo.push((rec, action));
             }
         }
@@ -356,7 +366,7 @@ impl Walker<'_> {
         match action {
             Action::Skip => Ok(()),
             Action::Read => {
-                let data = self.inflate(src, rec, start)?;
+                let data = self.inflate(src, rec, start, self.limits.max_entry_bytes)?;
                 inv.add_data(&rec.name, &data);
                 Ok(())
             }
@@ -390,7 +400,7 @@ impl Walker<'_> {
                         std::format!("archive nested {} levels deep; max_depth is {}", depth + 1, self.limits.max_depth),
                     ));
                 }
-                let data = self.inflate(src, rec, start)?;
+                let data = self.inflate(src, rec, start, self.room())?;
                 if c == Container::Other && !has_end_record(&mut super::source::MemSrc(&data)) {
                     return Err(not_an_archive());
                 }
@@ -402,12 +412,17 @@ impl Walker<'_> {
 
     /// The whole data of an entry, within the per-entry, per-scan and ratio
     /// limits, CRC-checked.
-    fn inflate(&mut self, src: &mut dyn Src, rec: &Record, start: u64) -> Result<Vec<u8>, Fail> {
-        let limit = self.limits.max_entry_bytes;
+    /// `limit`: `max_entry_bytes`, or less for a nested archive when outer
+    /// levels already hold some in memory.
+    fn inflate(&mut self, src: &mut dyn Src, rec: &Record, start: u64, limit: u64) -> Result<Vec<u8>, Fail> {
         if rec.usize > limit {
             return Err(Fail::new(
                 ErrorKind::SizeLimit,
-                std::format!("declared size {} bytes is over max_entry_bytes ({limit})", rec.usize),
+                std::format!(
+                    "declared size {} bytes is over the {limit} bytes allowed (max_entry_bytes {})",
+                    rec.usize,
+                    self.limits.max_entry_bytes
+                ),
             ));
         }
         let corrupt = |e: std::io::Error| Fail::new(ErrorKind::CorruptEntry, std::format!("{e}"));
@@ -432,7 +447,7 @@ impl Walker<'_> {
                 if out.len() as u64 + n as u64 > limit {
                     return Err(Fail::new(
                         ErrorKind::SizeLimit,
-                        std::format!("inflates past max_entry_bytes ({limit}) although it declares {} bytes", rec.usize),
+                        std::format!("inflates past the {limit} bytes allowed although it declares {} bytes", rec.usize),
                     ));
                 }
                 out.extend_from_slice(&chunk[..n]);
