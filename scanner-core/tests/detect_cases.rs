@@ -228,3 +228,79 @@ fn hostile_bytes_under_watched_names_do_not_panic() {
         let _ = scan_class("x", "JndiLookup.class", &class[..cut]);
     }
 }
+
+fn inventory(path: &str, names: &[&str], data: &[(&str, &[u8])]) -> Vec<Finding> {
+    let mut inv = ArchiveInventory::new("top.war", path);
+    for n in names {
+        inv.add_name(n);
+    }
+    for (n, d) in data {
+        inv.add_name(n);
+        inv.add_data(n, d);
+    }
+    inv.finish()
+}
+
+#[test]
+fn the_file_name_picks_among_the_candidates_when_nothing_else_does() {
+    // Only JndiLookup.class of 2.14.x, which is byte-identical in 2.14.0,
+    // 2.14.1, 2.15.0 and 2.16.0 (manifest row classes/JndiLookup.class-2.14.0),
+    // in a jar named log4j-core-2.14.1.jar without metadata: the name picks
+    // 2.14.1, which has all four CVEs.
+    let class = fs::read(corpus().join("classes/JndiLookup.class-2.14.1")).unwrap();
+    let f = inventory(
+        "top.war!/WEB-INF/lib/log4j-core-2.14.1.jar",
+        &[],
+        &[("org/apache/logging/log4j/core/lookup/JndiLookup.class", &class)],
+    );
+    assert_eq!((f[0].version.as_str(), f[0].version_source), ("2.14.1", VersionSource::Filename));
+    assert_eq!(f[0].cves.len(), 4);
+    assert_eq!(f[0].path, "top.war!/WEB-INF/lib/log4j-core-2.14.1.jar");
+    // A name the bytecode rules out is ignored.
+    let f = inventory("log4j-core-2.12.1.jar", &[], &[("org/apache/logging/log4j/core/lookup/JndiLookup.class", &class)]);
+    assert_eq!(f[0].version_source, VersionSource::ClassFingerprint);
+}
+
+#[test]
+fn reload4j_is_its_own_component() {
+    // reload4j keeps the org/apache/log4j package; its pom decides. 1.2.18.0
+    // still had the Chainsaw deserialisation (Snyk: fixed in 1.2.18.1,
+    // CVE-2022-23307); 1.2.19 has none of the table's CVEs.
+    let names = ["org/apache/log4j/Hierarchy.class", "org/apache/log4j/net/SocketAppender.class"];
+    let pom = |v: &str| format!("groupId=ch.qos.reload4j\nartifactId=reload4j\nversion={v}\n");
+    let old = pom("1.2.18.0");
+    let f = inventory("reload4j.jar", &names, &[("META-INF/maven/ch.qos.reload4j/reload4j/pom.properties", old.as_bytes())]);
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].component, f[0].status), (Component::Reload4j, Status::Vulnerable));
+    assert_eq!(f[0].cves[0].id, "CVE-2022-23307");
+    let new = pom("1.2.19");
+    let f = inventory("reload4j.jar", &names, &[("META-INF/maven/ch.qos.reload4j/reload4j/pom.properties", new.as_bytes())]);
+    assert_eq!((f[0].component, f[0].status, f[0].version.as_str()), (Component::Reload4j, Status::Fixed, "1.2.19"));
+}
+
+#[test]
+fn logback_versions_before_1_2_9_carry_cve_2021_42550() {
+    let names = ["ch/qos/logback/classic/Logger.class", "ch/qos/logback/classic/LoggerContext.class"];
+    let pom = |v: &str| format!("groupId=ch.qos.logback\nartifactId=logback-classic\nversion={v}\n");
+    for (v, status) in [("1.2.3", Status::Vulnerable), ("1.2.9", Status::Fixed), ("1.3.0-alpha5", Status::Vulnerable)] {
+        let text = pom(v);
+        let f = inventory("logback.jar", &names, &[("META-INF/maven/ch.qos.logback/logback-classic/pom.properties", text.as_bytes())]);
+        assert_eq!(f.len(), 1, "{v}");
+        assert_eq!((f[0].component, f[0].status, f[0].version.as_str()), (Component::Logback, status, v));
+    }
+    // Without metadata the version and verdict are unknown, not guessed.
+    let f = inventory("app.jar", &names, &[]);
+    assert_eq!((f[0].status, f[0].version.as_str()), (Status::Unknown, "unknown"));
+}
+
+#[test]
+fn ordinary_directory_prefixes_are_not_relocation() {
+    // WEB-INF/classes/ is where a war keeps its classes: not a shaded copy.
+    let class = fs::read(corpus().join("classes/JndiManager.class-2.17.1")).unwrap();
+    let f = inventory("a.war", &[], &[("WEB-INF/classes/org/apache/logging/log4j/core/net/JndiManager.class", &class)]);
+    assert_eq!(f[0].relocated, None);
+    // google's corrupt.jar keeps 2.14.x classes under vuln/ (manifest notes:
+    // "classes under vuln/ relocated").
+    let f = inventory("c.jar", &[], &[("vuln/net/JndiManager.class", &class)]);
+    assert_eq!(f[0].relocated.as_deref(), Some("vuln/"));
+}

@@ -200,7 +200,11 @@ impl ArchiveInventory {
         if let Some(i) = stem.find("org/apache/log4j/") {
             let root = &name[..i + "org/apache/log4j/".len()];
             let rel = &name[root.len()..];
-            let entry = self.log4j1.entry(root.into()).or_default();
+            // Look up before inserting: one allocation per root, not per class.
+            if !self.log4j1.contains_key(root) {
+                self.log4j1.insert(root.into(), Log4j1Names::default());
+            }
+            let Some(entry) = self.log4j1.get_mut(root) else { return };
             entry.classes += 1;
             if LOG4J1_ONLY.iter().any(|c| class_stem(c) == class_stem(rel)) {
                 entry.real += 1;
@@ -219,7 +223,12 @@ impl ArchiveInventory {
         if let Some(i) = stem.find("ch/qos/logback/") {
             let rest = &stem[i + "ch/qos/logback/".len()..];
             if rest.starts_with("classic/") || rest.starts_with("core/") {
-                *self.logback.entry(name[..i].into()).or_default() += 1;
+                match self.logback.get_mut(&name[..i]) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.logback.insert(name[..i].into(), 1);
+                    }
+                }
             }
         }
     }
@@ -349,12 +358,15 @@ impl ArchiveInventory {
         let mut f = self.finding(component);
         let pkg = package(component);
         let relocation = group.classes.iter().map(|c| c.relocation.as_str()).find(|r| !r.is_empty());
+        // `WEB-INF/classes/org/…` is an ordinary layout, `vuln/lookup/…` is
+        // a copy moved out of its package: only the latter is "relocated".
+        let misplaced = !location.ends_with(pkg);
         f.relocated = match relocation {
             Some(r) => Some(r.into()),
-            None if location != pkg && !location.is_empty() => Some(location.into()),
+            None if misplaced && !location.is_empty() => Some(location.into()),
             None => None,
         };
-        if location != pkg && relocation.is_none() {
+        if misplaced && relocation.is_none() {
             let place = if location.is_empty() { "the archive root".to_string() } else { location.to_string() };
             f.evidence.push(format!("log4j-core classes sit at {place}, outside their declared package {pkg}"));
         }
