@@ -17,6 +17,8 @@ test('page loads the wasm module in Chromium; zipEntryNames matches unzip -Z1', 
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(String(e)));
+  // Name the failing URL: a bare "Failed to load resource" says nothing.
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForSelector('[data-ready="true"]', { timeout: 20000 });
 
