@@ -131,7 +131,6 @@ fn sarif_log() {
 }
 
 #[test]
-#[ignore = "needs the detector: scanner_core::detect is still a stub"]
 fn vulnerable_exits_1_and_is_a_sarif_result() {
     let d = TempDir::new("vuln");
     d.put("lib/log4j-core-2.14.1.jar", "log4j/log4j-core-2.14.1.jar");

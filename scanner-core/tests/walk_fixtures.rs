@@ -293,7 +293,6 @@ fn walker_tar_gz_members_are_one_level() {
 // ---- with the detector ----
 
 #[test]
-#[ignore = "needs the detector: scanner_core::detect is still a stub"]
 fn finding_war_ear_spring_boot() {
     for (name, bytes, path) in [
         ("app.war", war(), "app.war!/WEB-INF/lib/log4j-core-2.14.1.jar"),
@@ -309,7 +308,6 @@ fn finding_war_ear_spring_boot() {
 }
 
 #[test]
-#[ignore = "needs the detector: scanner_core::detect is still a stub"]
 fn finding_jndilookup_removed_is_mitigated() {
     let mut e = entries_of(&corpus(CORE));
     let before = e.len();
@@ -321,7 +319,6 @@ fn finding_jndilookup_removed_is_mitigated() {
 }
 
 #[test]
-#[ignore = "needs the detector: scanner_core::detect is still a stub"]
 fn finding_duplicate_entry_names() {
     // The zip writer refuses duplicates, so write distinct names of the
     // same length and then make them equal in the raw bytes.
@@ -392,7 +389,6 @@ fn relocate_class(class: &[u8], from: &str, to: &str) -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "needs the detector: scanner_core::detect is still a stub"]
 fn finding_relocated_copy() {
     let (from, to) = ("org/apache/logging/", "com/acme/shaded/org/apache/logging/");
     let e: Vec<(String, Vec<u8>)> = entries_of(&corpus(CORE))
@@ -414,7 +410,6 @@ fn finding_relocated_copy() {
 }
 
 #[test]
-#[ignore = "needs the detector: scanner_core::detect is still a stub"]
 fn finding_survives_damage_elsewhere() {
     // google-corrupt.jar: decoy/JndiManager.class uses method 15; the
     // 2.14.x classes under vuln/ must still be found (corpus notes).
