@@ -135,7 +135,7 @@ fn main() {
         lists.entry(c[0].clone()).or_default().push((v, c[1].clone(), major, c[3].clone()));
     }
     for (component, list) in lists.iter_mut() {
-        list.sort_by(|a, b| a.0.cmp(&b.0));
+        list.sort_by_key(|a| a.0);
         for w in list.windows(2) {
             if w[0].0 == w[1].0 {
                 panic!("releases.tsv: {component} {} listed twice", w[0].1);

@@ -106,7 +106,7 @@ fn main() {
             for (component, class) in FINGERPRINTED.iter().filter(|(c, _)| *c == Component::Log4jCore) {
                 let path = format!("{}{class}.class", package(*component));
                 match zip_entry(&mut archive, &path) {
-                    Some(data) => table.add_class(*component, class, &data, &[version.clone()], &source),
+                    Some(data) => table.add_class(*component, class, &data, std::slice::from_ref(&version), &source),
                     None => table.add(*component, class, "absent", "-", &version, &source),
                 }
             }

@@ -179,7 +179,7 @@ impl<'a> ClassFile<'a> {
     /// Whether some Utf8 constant equals `needle` exactly (a method name, a
     /// property name, a message).
     pub fn has_string(&self, needle: &[u8]) -> bool {
-        self.strings.iter().any(|s| *s == needle)
+        self.strings.contains(&needle)
     }
 
     /// Whether some Utf8 constant contains `needle`.

@@ -593,13 +593,13 @@ fn core_verdict(versions: &[Version], lookup_removed: bool) -> (Status, Vec<&'st
     let common: Vec<&'static CveRule> = rules.iter().copied().filter(|r| versions.iter().all(|v| applies(r, v))).collect();
     let some = rules.iter().any(|r| versions.iter().any(|v| applies(r, v) || r.unconfirmed_for(v)));
     let needed_lookup = |v: &Version| rules.iter().any(|r| LOOKUP_CVES.contains(&r.id) && r.affects_version(v));
-    let status = if lookup_removed && versions.iter().all(|v| needed_lookup(v)) {
+    let status = if lookup_removed && versions.iter().all(needed_lookup) {
         Status::Mitigated
     } else if !common.is_empty() {
         Status::Vulnerable
     } else if some {
         Status::Unknown
-    } else if lookup_removed && versions.iter().any(|v| needed_lookup(v)) {
+    } else if lookup_removed && versions.iter().any(needed_lookup) {
         Status::Mitigated
     } else {
         Status::Fixed

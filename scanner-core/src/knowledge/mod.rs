@@ -2,7 +2,7 @@
 //! and the strings that date a class.
 //!
 //! The tables live in `data/*.tsv` and are compiled by `build.rs` into the
-//! statics below; `scripts/gen-fingerprints.sh` recomputes `digests.tsv` from
+//! statics below; `examples/gen_fingerprints.rs` recomputes `digests.tsv` from
 //! the corpus. Code here only answers questions about the tables.
 use alloc::string::String;
 use alloc::vec::Vec;

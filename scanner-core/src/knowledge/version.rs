@@ -23,7 +23,7 @@ pub enum Pre {
 /// pre-release qualifier. `2.0` and `2.0.0` compare equal, which is what
 /// Maven does as well; the original spelling is not kept, so display
 /// writes the parts that were given.
-#[derive(Debug, Clone, Copy, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Eq)]
 pub struct Version {
     parts: [u16; 4],
     len: u8,
@@ -90,6 +90,15 @@ impl Version {
 impl PartialEq for Version {
     fn eq(&self, other: &Self) -> bool {
         self.cmp(other) == Ordering::Equal
+    }
+}
+
+// Hash what equality compares (`len` is only for display), so that `2.0` and
+// `2.0.0` hash alike.
+impl core::hash::Hash for Version {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.parts.hash(state);
+        self.pre.hash(state);
     }
 }
 
