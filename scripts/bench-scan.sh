@@ -76,6 +76,9 @@ report() {
 corpus_line=$(scan_stats "$CORPUS")
 fat_line=$(scan_stats "$FAT")
 big_line=$(scan_stats "$CORPUS/archives/google-400mb_jar_in_jar.jar")
+# Whole-process wall time of the CLI on the fat jar, start-up included, so
+# it compares like for like with the unzip runs.
+fat_wall=$(best_of "$BIN" --quiet "$FAT")
 unzip_l=$(best_of unzip -l "$FAT")
 unzip_t=$(best_of unzip -tq "$FAT")
 
@@ -83,16 +86,16 @@ echo "archive scan benchmark (best of $RUNS, warm cache; $(nproc) cores)"
 report "corpus" "$corpus_line"
 report "fat jar (253 MB)" "$fat_line"
 report "400mb_jar_in_jar.jar" "$big_line"
-printf '%-22s %8ss\n' "unzip -l fat jar" "$unzip_l" "unzip -t fat jar" "$unzip_t"
+printf '%-22s %8ss\n' "log4j-scan fat jar" "$fat_wall" "unzip -l fat jar" "$unzip_l" "unzip -t fat jar" "$unzip_t"
 
-fat_s=$(awk '{ print $2 }' <<<"$fat_line")
+fat_s=$fat_wall
 fat_peak=$(grep -oE 'peak RSS [0-9.]+' <<<"$fat_line" | awk '{ print $3 }')
 big_peak=$(grep -oE 'peak RSS [0-9.]+' <<<"$big_line" | awk '{ print $3 }')
 missed=0
 check() { # check DESCRIPTION AWK-CONDITION
   if awk "BEGIN { exit !($2) }"; then echo "target met:    $1"; else echo "target MISSED: $1"; missed=1; fi
 }
-check "fat jar ${fat_s}s < 2 x unzip -l (${unzip_l}s)" "$fat_s < 2 * $unzip_l"
+check "fat jar ${fat_s}s (process wall time) < 2 x unzip -l (${unzip_l}s)" "$fat_s < 2 * $unzip_l"
 check "fat jar ${fat_s}s at least 5x faster than unzip -t (${unzip_t}s)" "$fat_s * 5 <= $unzip_t"
 check "fat jar peak ${fat_peak} MiB < 64 MiB" "$fat_peak < 64"
 check "400 MiB nested case peak ${big_peak} MiB < 64 MiB" "$big_peak < 64"
