@@ -304,3 +304,31 @@ fn ordinary_directory_prefixes_are_not_relocation() {
     let f = inventory("c.jar", &[], &[("vuln/net/JndiManager.class", &class)]);
     assert_eq!(f[0].relocated.as_deref(), Some("vuln/"));
 }
+
+#[test]
+fn mutated_classes_never_panic() {
+    // Deterministic byte flips over real classes (a poor man's fuzzer: the
+    // class reader's bounds checks are what is under test, not the verdict).
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for file in ["classes/JndiManager.class-2.17.1", "classes/JndiLookup.class-2.0", "classes/SocketNode.class-1.2.17"] {
+        let original = fs::read(corpus().join(file)).unwrap();
+        for _ in 0..2000 {
+            let mut data = original.clone();
+            for _ in 0..1 + next() % 4 {
+                let i = (next() as usize) % data.len();
+                data[i] = next() as u8;
+            }
+            let _ = scan_class("x", "JndiManager.class", &data);
+            let mut inv = ArchiveInventory::new("t.jar", "t.jar");
+            inv.add_name("org/apache/logging/log4j/core/net/JndiManager.class");
+            inv.add_data("org/apache/logging/log4j/core/net/JndiManager.class", &data);
+            let _ = inv.finish();
+        }
+    }
+}
