@@ -68,6 +68,17 @@ pub fn class_stem(name: &str) -> Option<&str> {
     None
 }
 
+/// A multi-release jar keeps Java-version-specific copies under
+/// `META-INF/versions/<n>/`; they belong to the same copy of the library as
+/// the classes at the root, so the prefix is ignored when grouping.
+pub fn without_release_dir(path: &str) -> &str {
+    let Some(rest) = path.strip_prefix("META-INF/versions/") else { return path };
+    match rest.find('/') {
+        Some(i) if i > 0 && rest[..i].bytes().all(|b| b.is_ascii_digit()) => &rest[i + 1..],
+        _ => path,
+    }
+}
+
 /// Which fingerprinted class an internal class name is, and the relocation
 /// prefix in front of its package.
 fn which_class(this_class: &str) -> Option<(Component, &'static str, &str)> {
@@ -93,7 +104,7 @@ pub fn examine(entry: &str, data: &[u8]) -> Option<ClassFact> {
     let class = ClassFile::parse(data).ok()?;
     let this_class = core::str::from_utf8(class.this_class).ok()?;
     let (component, rel, relocation) = which_class(this_class)?;
-    let stem = class_stem(entry).unwrap_or(entry);
+    let stem = without_release_dir(class_stem(entry).unwrap_or(entry));
     // The location is taken from the entry name, so siblings moved together
     // (google's `vuln/lookup/…`, `vuln/net/…`) share one package root.
     let location = match stem.strip_suffix(rel) {
@@ -218,6 +229,13 @@ mod tests {
         assert_eq!(which_class(&alloc::format!("x{core}lookup/JndiLookup")), None);
         assert_eq!(which_class("org/apache/logging/log4j/spi/LoggerContext"), None);
         assert_eq!(which_class("org/apache/log4j/net/SocketNode"), Some((Component::Log4j1, "net/SocketNode", "")));
+    }
+
+    #[test]
+    fn release_directories_are_not_package_roots() {
+        assert_eq!(without_release_dir("META-INF/versions/9/org/a/B"), "org/a/B");
+        assert_eq!(without_release_dir("META-INF/versions/x/org/a/B"), "META-INF/versions/x/org/a/B");
+        assert_eq!(without_release_dir("org/a/B"), "org/a/B");
     }
 
     #[test]

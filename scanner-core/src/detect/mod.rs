@@ -32,7 +32,7 @@ use crate::report::{Component, Finding, Status, VersionSource};
 pub mod fingerprint;
 pub mod metadata;
 
-use fingerprint::{class_stem, examine, ClassFact};
+use fingerprint::{class_stem, examine, without_release_dir, ClassFact};
 use metadata::{parse_manifest, parse_pom, Claim, Subject};
 
 /// What the walker should do with an entry, decided from its name alone.
@@ -99,8 +99,10 @@ fn ends_with_ignore_case(name: &str, suffix: &str) -> bool {
     name.len() >= suffix.len() && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
+/// The last path segment; `\\` counts as a separator too, since zips made on
+/// Windows sometimes use it.
 fn simple_name(name: &str) -> &str {
-    name.rsplit('/').next().unwrap_or(name)
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
 fn is_apple_double(name: &str) -> bool {
@@ -184,7 +186,8 @@ impl ArchiveInventory {
         if name.ends_with('/') || is_apple_double(name) {
             return;
         }
-        let Some(stem) = class_stem(name) else { return };
+        let full = without_release_dir(name);
+        let Some(stem) = class_stem(full) else { return };
         let simple = simple_name(stem);
         if simple.starts_with("JndiLookup") && simple != "JndiLookup" {
             self.renamed_lookups.push(name.into());
@@ -198,8 +201,8 @@ impl ArchiveInventory {
             }
         }
         if let Some(i) = stem.find("org/apache/log4j/") {
-            let root = &name[..i + "org/apache/log4j/".len()];
-            let rel = &name[root.len()..];
+            let root = &full[..i + "org/apache/log4j/".len()];
+            let rel = &full[root.len()..];
             // Look up before inserting: one allocation per root, not per class.
             if !self.log4j1.contains_key(root) {
                 self.log4j1.insert(root.into(), Log4j1Names::default());
@@ -223,10 +226,10 @@ impl ArchiveInventory {
         if let Some(i) = stem.find("ch/qos/logback/") {
             let rest = &stem[i + "ch/qos/logback/".len()..];
             if rest.starts_with("classic/") || rest.starts_with("core/") {
-                match self.logback.get_mut(&name[..i]) {
+                match self.logback.get_mut(&full[..i]) {
                     Some(n) => *n += 1,
                     None => {
-                        self.logback.insert(name[..i].into(), 1);
+                        self.logback.insert(full[..i].into(), 1);
                     }
                 }
             }
