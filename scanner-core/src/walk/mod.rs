@@ -27,6 +27,7 @@ use crate::detect;
 use crate::report::{ErrorKind, Report, ScanError};
 
 mod source;
+mod stream;
 mod tar;
 mod zip;
 

@@ -23,22 +23,25 @@ struct Member {
     size: u64,
 }
 
-/// Inflated gzip output, charged to the scan's limits as it is read. A
-/// tripped limit surfaces as an I/O error inside the tar reader, so the
+/// Inflated output (gzip, or a large nested entry read as a stream),
+/// charged to the scan's limits as it is read. A tripped limit surfaces as
+/// an I/O error inside whatever reads the stream (the tar reader), so the
 /// real reason is kept in `tripped`.
-struct Budgeted<'c, 's> {
-    inner: MultiGzDecoder<SrcReader<'s>>,
-    out: u64,
-    allowed: u64,
-    max_ratio: u64,
-    tripped: &'c Cell<Option<ErrorKind>>,
+pub(super) struct Budgeted<'c, R> {
+    pub(super) inner: R,
+    pub(super) out: u64,
+    pub(super) allowed: u64,
+    pub(super) max_ratio: u64,
+    /// Compressed bytes read so far, for the ratio.
+    pub(super) consumed: fn(&R) -> u64,
+    pub(super) tripped: &'c Cell<Option<ErrorKind>>,
 }
 
-impl Read for Budgeted<'_, '_> {
+impl<R: Read> Read for Budgeted<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.out += n as u64;
-        let consumed = self.inner.get_ref().consumed().max(1);
+        let consumed = (self.consumed)(&self.inner).max(1);
         let kind = if self.out > self.allowed {
             Some(ErrorKind::SizeLimit)
         } else if self.out > (1 << 20) && self.out / consumed > self.max_ratio {
@@ -168,6 +171,7 @@ impl Walker<'_> {
             out: 0,
             allowed,
             max_ratio: self.limits.max_ratio,
+            consumed: |d: &MultiGzDecoder<SrcReader<'_>>| d.get_ref().consumed(),
             tripped: &tripped,
         };
         let mut first = Vec::new();
@@ -194,18 +198,37 @@ impl Walker<'_> {
             // inflating to the end.
             Container::Other => {}
             Container::Zip | Container::Class => {
-                // ZIP needs random access: hold it, within the entry limit.
-                let res = read_bounded(&mut stream, self.room());
-                let out = stream.into_inner().1.out;
-                self.inflated = self.inflated.saturating_add(out);
-                match res {
-                    Err(e) => fail(self, e),
-                    Ok(None) => self.error(path, ErrorKind::SizeLimit, "gzip content larger than max_entry_bytes"),
-                    Ok(Some(data)) if c == Container::Class => {
+                // ZIP needs random access: hold it, within the entry limit,
+                // or else read it as a stream, the part already read first.
+                let res = super::stream::read_up_to(&mut stream, self.room());
+                let res = match res {
+                    Err(e) => Err(e),
+                    Ok(Err(_)) if c == Container::Class => {
+                        self.error(path, ErrorKind::SizeLimit, "class file larger than max_entry_bytes");
+                        Ok(())
+                    }
+                    Ok(Err(prefix)) => {
+                        let held = prefix.len() as u64;
+                        self.held += held;
+                        let mut s = std::io::BufReader::new(Cursor::new(prefix).chain(&mut stream));
+                        let res = self.stream_zip(&mut s, path, depth);
+                        self.held -= held;
+                        res
+                    }
+                    Ok(Ok(data)) if c == Container::Class => {
                         let findings = detect::scan_class(self.file, path, &data);
                         self.report.findings.extend(findings);
+                        Ok(())
                     }
-                    Ok(Some(data)) => self.walk_memory(&data, c, path, depth),
+                    Ok(Ok(data)) => {
+                        self.walk_memory(&data, c, path, depth);
+                        Ok(())
+                    }
+                };
+                let out = stream.into_inner().1.out;
+                self.inflated = self.inflated.saturating_add(out);
+                if let Err(e) = res {
+                    fail(self, e);
                 }
             }
             // gzip in gzip: nothing real does that.
@@ -214,7 +237,7 @@ impl Walker<'_> {
     }
 
     /// A tar read as a stream; members met in order.
-    fn stream_tar(&mut self, stream: &mut dyn Read, path: &str, depth: u32) -> io::Result<()> {
+    pub(super) fn stream_tar(&mut self, stream: &mut dyn Read, path: &str, depth: u32) -> io::Result<()> {
         self.report.scanned.archives += 1;
         self.progress.archive_opened(path);
         let mut inv = detect::ArchiveInventory::new(self.file, path);
@@ -290,7 +313,15 @@ impl Walker<'_> {
                 continue;
             }
             if e.size() > self.room() {
-                self.error(&entry_path, ErrorKind::SizeLimit, "nested archive larger than max_entry_bytes allows");
+                if c != Container::Zip {
+                    self.error(&entry_path, ErrorKind::SizeLimit, "nested archive larger than max_entry_bytes allows");
+                    continue;
+                }
+                // Too big to hold: read it as it streams past.
+                let mut s = Cursor::new(first).chain(&mut e);
+                if let Err(f) = self.stream_nested_zip(&mut s, &entry_path, depth + 1) {
+                    self.fail(&entry_path, f);
+                }
                 continue;
             }
             let mut data = first;

@@ -11,6 +11,7 @@
 //! ZIP64 end record `PK\6\6`, central header `PK\1\2` (46 bytes + name +
 //! extra + comment), local header `PK\3\4` (30 bytes + name + extra), ZIP64
 //! extra field id 1.
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::string::String;
@@ -19,6 +20,7 @@ use std::vec::Vec;
 use flate2::read::DeflateDecoder;
 
 use super::source::{head, Src, SrcReader, Window};
+use super::tar::Budgeted;
 use super::{action_for, sniff_head, Action, Container, Fail, Walker, HEAD_LEN};
 use crate::detect;
 use crate::report::ErrorKind;
@@ -400,6 +402,9 @@ impl Walker<'_> {
                         std::format!("archive nested {} levels deep; max_depth is {}", depth + 1, self.limits.max_depth),
                     ));
                 }
+                if c == Container::Zip && rec.usize > self.room() {
+                    return self.stream_entry_zip(src, rec, start, entry_path, depth + 1);
+                }
                 let data = self.inflate(src, rec, start, self.room())?;
                 if c == Container::Other && !has_end_record(&mut super::source::MemSrc(&data)) {
                     return Err(not_an_archive());
@@ -407,6 +412,25 @@ impl Walker<'_> {
                 self.walk_memory(&data, c, entry_path, depth + 1);
                 Ok(())
             }
+        }
+    }
+
+    /// A nested DEFLATED ZIP too big to hold: walked as it inflates.
+    fn stream_entry_zip(&mut self, src: &mut dyn Src, rec: &Record, start: u64, entry_path: &str, depth: u32) -> Result<(), Fail> {
+        let tripped = Cell::new(None);
+        let mut stream = Budgeted {
+            inner: DeflateDecoder::new(SrcReader::new(src, start, rec.csize)),
+            out: 0,
+            allowed: self.limits.max_scan_bytes.saturating_sub(self.inflated),
+            max_ratio: self.limits.max_ratio,
+            consumed: |d: &DeflateDecoder<SrcReader<'_>>| d.total_in(),
+            tripped: &tripped,
+        };
+        let res = self.stream_nested_zip(&mut stream, entry_path, depth);
+        self.inflated = self.inflated.saturating_add(stream.out);
+        match (res, tripped.get()) {
+            (Err(f), Some(kind)) => Err(Fail::new(kind, f.msg)),
+            (res, _) => res,
         }
     }
 

@@ -1,0 +1,297 @@
+//! A ZIP met as a stream: a nested DEFLATED archive too big to hold in
+//! memory, or one inside a `.tar.gz`. Its central directory is at the end
+//! and the stream cannot seek back, so entries are walked by their local
+//! headers instead, in file order, holding only the entry being read.
+//!
+//! What a stream cannot do: tell where a STORED entry with a data
+//! descriptor ends (its size is only after the data), or see a prefix
+//! before the first local header. Both end the walk of that archive with
+//! `bad-zip`; the entries met so far still count.
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::string::String;
+use std::vec::Vec;
+
+use flate2::bufread::DeflateDecoder;
+
+use super::{action_for, sniff_head, Action, Container, Fail, Walker, HEAD_LEN};
+use crate::detect;
+use crate::report::ErrorKind;
+
+const STORED: u16 = 0;
+const DEFLATED: u16 = 8;
+
+fn u16le(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+fn u32le(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+/// Fill `buf`, or say the stream ended first (`Ok(false)` at a clean end).
+fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<bool> {
+    let mut done = 0;
+    while done < buf.len() {
+        match r.read(&mut buf[done..]) {
+            Ok(0) if done == 0 => return Ok(false),
+            Ok(0) => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "stream ends inside a header")),
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
+}
+
+/// Read and drop everything left in `r`.
+fn drain(r: &mut dyn Read) -> io::Result<()> {
+    io::copy(r, &mut io::sink()).map(|_| ())
+}
+
+/// Read up to `limit` bytes; `Err(prefix)` with what was read if there are more.
+pub(super) fn read_up_to(r: &mut dyn Read, limit: u64) -> io::Result<Result<Vec<u8>, Vec<u8>>> {
+    let mut out = Vec::new();
+    r.take(limit + 1).read_to_end(&mut out)?;
+    Ok(if out.len() as u64 > limit { Err(out) } else { Ok(out) })
+}
+
+struct Local {
+    name: String,
+    flags: u16,
+    method: u16,
+    csize: u64,
+    zip64: bool,
+}
+
+/// The local header after its signature; `None` at the first record that
+/// is not one (the central directory).
+fn local_header(r: &mut dyn Read) -> io::Result<Option<Local>> {
+    let mut sig = [0u8; 4];
+    if !read_full(r, &mut sig)? || &sig != b"PK\x03\x04" {
+        return Ok(None);
+    }
+    let mut h = [0u8; 26];
+    if !read_full(r, &mut h)? {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "stream ends inside a header"));
+    }
+    // Offsets in `h` are those of APPNOTE's local header minus the 4-byte
+    // signature.
+    let (nlen, xlen) = (u16le(&h, 22) as usize, u16le(&h, 24) as usize);
+    let mut name = std::vec![0u8; nlen];
+    let mut extra = std::vec![0u8; xlen];
+    if !read_full(r, &mut name)? && nlen > 0 || !read_full(r, &mut extra)? && xlen > 0 {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "stream ends inside a header"));
+    }
+    let mut local = Local {
+        name: String::from_utf8_lossy(&name).into_owned(),
+        flags: u16le(&h, 2),
+        method: u16le(&h, 4),
+        csize: u32le(&h, 14) as u64,
+        zip64: false,
+    };
+    let usize32 = u32le(&h, 18);
+    // ZIP64 extra (id 1): uncompressed then compressed size, each present
+    // only when its 32-bit field is saturated.
+    let mut x = &extra[..];
+    while x.len() >= 4 {
+        let (id, size) = (u16le(x, 0), u16le(x, 2) as usize);
+        let Some(body) = x.get(4..4 + size) else { break };
+        if id == 1 {
+            local.zip64 = true;
+            let mut at = 0;
+            if usize32 == 0xFFFF_FFFF {
+                at += 8;
+            }
+            if local.csize == 0xFFFF_FFFF && at + 8 <= body.len() {
+                let mut a = [0u8; 8];
+                a.copy_from_slice(&body[at..at + 8]);
+                local.csize = u64::from_le_bytes(a);
+            }
+            break;
+        }
+        x = &x[4 + size..];
+    }
+    Ok(Some(local))
+}
+
+impl Walker<'_> {
+    /// Walk the ZIP read from `r` at `path`, `depth` deep. I/O errors of the
+    /// stream itself come back; entry problems are reported here.
+    pub(super) fn stream_zip(&mut self, r: &mut dyn BufRead, path: &str, depth: u32) -> io::Result<()> {
+        self.report.scanned.archives += 1;
+        self.progress.archive_opened(path);
+        let mut inv = detect::ArchiveInventory::new(self.file, path);
+        let result = self.stream_entries(r, path, depth, &mut inv);
+        self.finish(inv);
+        result
+    }
+
+    fn stream_entries(&mut self, r: &mut dyn BufRead, path: &str, depth: u32, inv: &mut detect::ArchiveInventory) -> io::Result<()> {
+        let mut count = 0u64;
+        while let Some(local) = local_header(r)? {
+            if count == self.limits.max_entries {
+                self.error(
+                    path,
+                    ErrorKind::EntryLimit,
+                    &std::format!("more than {} entries (max_entries); the rest were not listed", self.limits.max_entries),
+                );
+                return Ok(());
+            }
+            count += 1;
+            self.entry_seen(false, 0);
+            inv.add_name(&local.name);
+            let descriptor = local.flags & 8 != 0;
+            if descriptor && local.method != DEFLATED {
+                self.error(
+                    path,
+                    ErrorKind::BadZip,
+                    &std::format!(
+                        "{}: size given only after the data (method {}), which a stream cannot skip; the rest was not listed",
+                        local.name, local.method
+                    ),
+                );
+                return Ok(());
+            }
+            let action = action_for(&local.name, detect::interest(&local.name));
+            let entry_path = std::format!("{path}!/{}", local.name);
+            let readable = local.flags & 1 == 0 && (local.method == STORED || local.method == DEFLATED);
+            // The compressed bytes of this entry; for a data-descriptor
+            // entry the deflate stream's own end marks them.
+            let mut raw = (&mut *r).take(if descriptor { u64::MAX } else { local.csize });
+            if !readable {
+                if action == Action::Read || action == Action::Archive {
+                    let why = if local.flags & 1 != 0 { String::from("encrypted entry") } else { std::format!("compression method {}", local.method) };
+                    self.error(&entry_path, ErrorKind::UnsupportedCompression, &why);
+                }
+                if descriptor {
+                    self.error(path, ErrorKind::BadZip, "an unreadable entry's end is given only after its data; the rest was not listed");
+                    return Ok(());
+                }
+                drain(&mut raw)?;
+                continue;
+            }
+            if action == Action::Skip && !descriptor {
+                drain(&mut raw)?;
+                continue;
+            }
+            if local.method == STORED {
+                self.stream_entry(&mut raw, &local, action, &entry_path, depth, inv)?;
+                drain(&mut raw)?;
+            } else {
+                let mut dec = DeflateDecoder::new(&mut raw);
+                let res = if action == Action::Skip { Ok(()) } else { self.stream_entry(&mut dec, &local, action, &entry_path, depth, inv) };
+                if descriptor {
+                    // Only the end of the deflate stream says where the
+                    // entry ends: inflate the rest to find it.
+                    match res.and_then(|_| drain(&mut dec)) {
+                        Ok(()) => {}
+                        Err(e) => {
+                            self.error(&entry_path, ErrorKind::CorruptEntry, &std::format!("{e}; the rest was not listed"));
+                            return Ok(());
+                        }
+                    }
+                    drop(dec);
+                    skip_descriptor(r, local.zip64)?;
+                } else {
+                    if let Err(e) = res {
+                        self.error(&entry_path, ErrorKind::CorruptEntry, &std::format!("{e}"));
+                    }
+                    drop(dec);
+                    drain(&mut raw)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One entry's inflated data: read it, or open it as a nested archive.
+    /// Errors returned are the entry's data failing (corrupt).
+    fn stream_entry(
+        &mut self,
+        data: &mut dyn Read,
+        local: &Local,
+        action: Action,
+        entry_path: &str,
+        depth: u32,
+        inv: &mut detect::ArchiveInventory,
+    ) -> io::Result<()> {
+        if action == Action::Read {
+            match read_up_to(data, self.limits.max_entry_bytes)? {
+                Ok(bytes) => {
+                    self.charge(bytes.len() as u64).map_err(|f| io::Error::other(f.msg))?;
+                    inv.add_data(&local.name, &bytes);
+                }
+                Err(_) => self.error(entry_path, ErrorKind::SizeLimit, "entry larger than max_entry_bytes"),
+            }
+            return Ok(());
+        }
+        let mut first = Vec::new();
+        data.take(HEAD_LEN as u64).read_to_end(&mut first)?;
+        let c = sniff_head(&first);
+        match c {
+            Container::Class | Container::Other | Container::Gzip if action == Action::Peek => return Ok(()),
+            // An archive with a prefix cannot be found in a stream.
+            Container::Class | Container::Other => {
+                self.error(entry_path, ErrorKind::NotAnArchive, "named like an archive, but it does not start like one");
+                return Ok(());
+            }
+            _ => {}
+        }
+        if depth + 1 > self.limits.max_depth {
+            self.error(
+                entry_path,
+                ErrorKind::DepthLimit,
+                &std::format!("archive nested {} levels deep; max_depth is {}", depth + 1, self.limits.max_depth),
+            );
+            return Ok(());
+        }
+        let mut rest = Cursor::new(first).chain(data);
+        match read_up_to(&mut rest, self.room())? {
+            Ok(bytes) => {
+                self.walk_memory(&bytes, c, entry_path, depth + 1);
+                Ok(())
+            }
+            // Too big to hold: go on as a stream, the part already read first.
+            Err(prefix) if c == Container::Zip => {
+                self.held += prefix.len() as u64;
+                let held = prefix.len() as u64;
+                let mut s = BufReader::new(Cursor::new(prefix).chain(rest));
+                let res = self.stream_zip(&mut s, entry_path, depth + 1);
+                self.held -= held;
+                res
+            }
+            Err(prefix) if c == Container::Tar => {
+                self.held += prefix.len() as u64;
+                let held = prefix.len() as u64;
+                let mut s = Cursor::new(prefix).chain(rest);
+                let res = self.stream_tar(&mut s, entry_path, depth + 1);
+                self.held -= held;
+                res
+            }
+            Err(_) => {
+                self.error(entry_path, ErrorKind::SizeLimit, "nested gzip larger than max_entry_bytes");
+                Ok(())
+            }
+        }
+    }
+
+    /// A nested ZIP too big to hold, read from its inflated stream.
+    pub(super) fn stream_nested_zip(&mut self, r: &mut dyn Read, entry_path: &str, depth: u32) -> Result<(), Fail> {
+        let mut s = BufReader::new(r);
+        self.stream_zip(&mut s, entry_path, depth)
+            .map_err(|e| Fail::new(ErrorKind::CorruptEntry, std::format!("streaming a large nested archive: {e}")))
+    }
+}
+
+/// After a data-descriptor entry: CRC-32 and sizes (8 bytes each for
+/// ZIP64), with or without the optional `PK\7\8` signature.
+fn skip_descriptor(r: &mut dyn BufRead, zip64: bool) -> io::Result<()> {
+    let sizes = if zip64 { 16 } else { 8 };
+    let mut first = [0u8; 4];
+    if !read_full(r, &mut first)? {
+        return Ok(());
+    }
+    let rest = if &first == b"PK\x07\x08" { 4 + sizes } else { sizes };
+    let mut buf = [0u8; 20];
+    read_full(r, &mut buf[..rest])?;
+    Ok(())
+}
