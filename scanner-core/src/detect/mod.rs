@@ -281,7 +281,7 @@ impl ArchiveInventory {
         let single = core.len() == 1;
         for (location, group) in &core {
             let claims = self.claims_for(Component::Log4jCore, location, single);
-            out.push(self.core_finding(location, group, &claims, &file_name));
+            out.push(self.core_finding(location, group, &claims, &file_name, true));
         }
 
         // log4j 1.x and reload4j, one group per `org/apache/log4j/` root.
@@ -356,7 +356,9 @@ impl ArchiveInventory {
         }
     }
 
-    fn core_finding(&self, location: &str, group: &Group<'_>, claims: &[&Claim], file_name: &str) -> Finding {
+    /// `whole` is false for a bare class file, whose siblings are unknown:
+    /// then a missing `JndiLookup.class` or an odd location proves nothing.
+    fn core_finding(&self, location: &str, group: &Group<'_>, claims: &[&Claim], file_name: &str, whole: bool) -> Finding {
         let component = Component::Log4jCore;
         let mut f = self.finding(component);
         let pkg = package(component);
@@ -369,7 +371,9 @@ impl ArchiveInventory {
             None if misplaced && !location.is_empty() => Some(location.into()),
             None => None,
         };
-        if misplaced && relocation.is_none() {
+        if !whole {
+            f.relocated = relocation.map(String::from);
+        } else if misplaced && relocation.is_none() {
             let place = if location.is_empty() { "the archive root".to_string() } else { location.to_string() };
             f.evidence.push(format!("log4j-core classes sit at {place}, outside their declared package {pkg}"));
         }
@@ -396,7 +400,6 @@ impl ArchiveInventory {
         }
         let lookup_present = group.classes.iter().any(|c| c.class == "lookup/JndiLookup" && simple_name(class_stem(&c.entry).unwrap_or("")) == "JndiLookup")
             || group.lookup_by_name;
-        let whole = true;
         let (version, source) = self.choose_version(component, candidates, dated, claims, file_name, &mut f.evidence);
         f.version = version.1;
         f.version_source = source;
@@ -407,7 +410,7 @@ impl ArchiveInventory {
                 f.evidence.push(format!("{r} looks like a renamed JndiLookup; Log4j's plugin registry cannot load it under that name, so it counts as removed"));
             }
         }
-        let (status, cves) = core_verdict(&versions, !lookup_present);
+        let (status, cves) = core_verdict(&versions, whole && !lookup_present);
         f.status = status;
         f.cves = cves.iter().map(|r| r.to_ref()).collect();
         f
@@ -618,17 +621,7 @@ pub fn scan_class(file: &str, path: &str, data: &[u8]) -> Vec<Finding> {
     let mut f = match fact.component {
         Component::Log4jCore => {
             let group = Group { classes: alloc::vec![&fact], ..Default::default() };
-            let mut f = inv.core_finding(&fact.location, &group, &[], "");
-            // A lone class says nothing about its siblings: recompute without
-            // treating JndiLookup as removed.
-            let candidates = fact.candidates;
-            let versions: Vec<Version> = candidates.iter(Component::Log4jCore).map(|r| r.version).collect();
-            let (status, cves) = core_verdict(&versions, false);
-            f.status = status;
-            f.cves = cves.iter().map(|r| r.to_ref()).collect();
-            f.evidence.retain(|e| !e.contains("absent (removed)") && !e.contains("outside their declared package"));
-            f.relocated = if fact.relocation.is_empty() { None } else { Some(fact.relocation.clone()) };
-            f
+            inv.core_finding(&fact.location, &group, &[], "", false)
         }
         _ => inv.log4j1_finding(&fact.location, &Log4j1Names::default(), &[&fact], &[], false),
     };
