@@ -272,7 +272,18 @@ impl<'b> Eval<'b> {
         let mut end = offset + length;
         let mut pos = offset;
         while pos < end {
-            self.step(1)?;
+            // Jump to the next `$`: every byte skipped is one Log4j would
+            // look at and pass over, so it still counts as a step.
+            match memchr::memchr(b'$', &buf.as_bytes()[pos..end]) {
+                Some(off) => {
+                    self.step(off + 1)?;
+                    pos += off;
+                }
+                None => {
+                    self.step(end - pos)?;
+                    break;
+                }
+            }
             if !is_prefix(buf.as_bytes(), pos, end) {
                 pos += 1;
                 continue;
@@ -295,8 +306,20 @@ impl<'b> Eval<'b> {
             pos += 2;
             let mut nested = 0u32;
             while pos < end {
-                self.step(1)?;
                 let b = buf.as_bytes();
+                let hay = &b[pos..end];
+                let next = if nest { memchr::memchr2(b'$', b'}', hay) } else { memchr::memchr(b'}', hay) };
+                match next {
+                    Some(off) => {
+                        self.step(off + 1)?;
+                        pos += off;
+                    }
+                    None => {
+                        self.step(end - pos)?;
+                        pos = end;
+                        break;
+                    }
+                }
                 if nest && is_prefix(b, pos, end) {
                     nested += 1;
                     pos += 2;

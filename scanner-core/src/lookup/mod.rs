@@ -442,22 +442,23 @@ fn prefilter(b: &[u8], context: Context) -> bool {
     match context {
         Context::Raw => dollar(),
         Context::Url => dollar() || has_after(b, b'%', |r| r.starts_with(b"24")),
-        Context::Json => dollar() || has_after(b, b'\\', |r| r.len() >= 5 && r[..5].eq_ignore_ascii_case(b"u0024")),
+        // `\u0024` is the only JSON escape for `$` (its hex digits have no case).
+        Context::Json => dollar() || memchr::memmem::find(b, b"\\u0024").is_some(),
         Context::Html => dollar() || has_after(b, b'&', |r| r.starts_with(b"#") || r.starts_with(b"dollar;")),
         Context::BasicAuth => true,
-        // Decoders can build a `$` out of `%2x`/`%5C` (a `$`, `%`, `&` or `\`
-        // one level down), `\u00xx`, any numeric reference, a few named
-        // ones, or base64 credentials.
+        // A `$` can come out of decoding only from `%24`, or one level
+        // further down from something that decodes to `$`, `%`, `&` or `\`
+        // (`%25`, `%26`, `%5C`, `\u0024`-`\u0026`, a numeric reference,
+        // `&dollar;`, `&percnt;`, `&bsol;`), or from base64 credentials.
+        // Everyday `%20`, `%2F`, `&a=b` and `\u00e9` do not pass.
         Context::Any => {
             dollar()
-                || has_after(b, b'%', |r| matches!(r.first(), Some(b'2' | b'5')))
-                || has_after(b, b'\\', |r| r.len() >= 3 && r[0] == b'u' && &r[1..3] == b"00")
+                || has_after(b, b'%', |r| {
+                    matches!(r, [b'2', b'4' | b'5' | b'6', ..] | [b'5', b'c' | b'C', ..])
+                })
+                || memchr::memmem::find_iter(b, b"\\u002").any(|i| matches!(b.get(i + 5), Some(b'4' | b'5' | b'6')))
                 || has_after(b, b'&', |r| {
-                    r.starts_with(b"#")
-                        || r.starts_with(b"dollar;")
-                        || r.starts_with(b"amp;")
-                        || r.starts_with(b"percnt;")
-                        || r.starts_with(b"bsol;")
+                    r.starts_with(b"#") || r.starts_with(b"dollar;") || r.starts_with(b"percnt;") || r.starts_with(b"bsol;")
                 })
                 || memchr::memmem::find(b, b"asic ").is_some()
         }
@@ -589,11 +590,23 @@ fn map_span(input: &str, chain: &[Decoder], span: (usize, usize)) -> Option<(usi
 
 /// Run every profile over one decoded text.
 fn evaluate(text: &str, chain: &[Decoder], budgets: &Budgets) -> Option<ChainResult> {
-    memchr::memmem::find(text.as_bytes(), b"${")?;
+    let b = text.as_bytes();
+    memchr::memmem::find(b, b"${")?;
+    // Evaluation only rearranges, case-maps and deletes the attacker's own
+    // characters (other values are opaque), and only `j`/`J` case-map to
+    // `j`: without one, no profile can spell `jndi`. The one exception is
+    // the probe's `base64` lookup, which needs a `6` and a `4` to be named.
+    let no_j = memchr::memchr2(b'j', b'J', b).is_none();
+    if no_j && (memchr::memchr(b'6', b).is_none() || memchr::memchr(b'4', b).is_none()) {
+        return None;
+    }
     let repeated = chain.iter().enumerate().any(|(i, d)| chain[..i].contains(d));
     let mut best: Option<ChainResult> = None;
     let mut profiles = Vec::with_capacity(Profile::ALL.len());
     for p in Profile::ALL {
+        if no_j && p != Profile::Probe {
+            continue;
+        }
         let out = Eval::new(p.rules(), budgets).run(text);
         let r = judge(p, &out, text);
         profiles.push(ProfileOutcome { profile: p, verdict: r.verdict, jndi: r.jndi.clone(), reason: r.reason });

@@ -196,9 +196,9 @@ fn message_converter_rescan() {
 fn cycle_is_recorded_not_flagged() {
     let i = raw("${${::-${::-$${::-j}}}}");
     assert_eq!(i.verdict, Verdict::Clean);
-    let p = raw("${X:-${X}}");
+    let p = raw("${J:-${J}}");
     assert_eq!(p.verdict, Verdict::Clean);
-    let q = inspect_profiles("${X:-${X}}");
+    let q = inspect_profiles("${J:-${J}}");
     assert!(q.iter().any(|o| o.reason == Some(Reason::Recursion)));
 }
 
@@ -213,7 +213,7 @@ fn budgets() {
     for _ in 0..200 {
         deep.push_str("${lower:");
     }
-    deep.push('x');
+    deep.push('j');
     for _ in 0..200 {
         deep.push('}');
     }
@@ -222,11 +222,11 @@ fn budgets() {
     assert_eq!(i.reason, Some(Reason::DepthBudget));
 
     let tight = Budgets { max_steps: 50, ..Budgets::default() };
-    let s = inspect_with("${lower:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}", Context::Raw, &tight);
+    let s = inspect_with("${lower:jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj}", Context::Raw, &tight);
     assert_eq!(s.reason, Some(Reason::StepBudget));
 
     let short = Budgets { max_len: 16, ..Budgets::default() };
-    let l = inspect_with("${PORT:-8080} and more text", Context::Raw, &short);
+    let l = inspect_with("${PORT:-8080} and jjj more text", Context::Raw, &short);
     assert_eq!(l.reason, Some(Reason::LengthBudget));
 }
 
@@ -352,6 +352,12 @@ fn prefilter_skips() {
     assert_eq!(i.verdict, Verdict::Clean);
     assert!(i.profiles.is_empty());
     assert!(!prefilter(b"a=1&b=2", Context::Any));
+    assert!(!prefilter(b"q=red%20shoes%2Fsale&x=\\u00e9", Context::Any));
+    assert!(prefilter(b"%2524", Context::Any));
+    assert!(prefilter(b"\\u0024", Context::Any));
+    assert!(prefilter(b"&#36;", Context::Any));
+    // No `j` anywhere: no profile can spell `jndi`.
+    assert!(evaluate("${lower:NDI}", &[], &Budgets::default()).is_none());
     assert!(prefilter(b"%24", Context::Url));
     assert!(!prefilter(b"%2F", Context::Url));
 }
