@@ -439,12 +439,14 @@ impl Walker<'_> {
     /// `limit`: `max_entry_bytes`, or less for a nested archive when outer
     /// levels already hold some in memory.
     fn inflate(&mut self, src: &mut dyn Src, rec: &Record, start: u64, limit: u64) -> Result<Vec<u8>, Fail> {
-        if rec.usize > limit {
+        // A STORED entry's data is its compressed size, whatever the
+        // uncompressed size field claims.
+        let declared = if rec.method == STORED { rec.csize.max(rec.usize) } else { rec.usize };
+        if declared > limit {
             return Err(Fail::new(
                 ErrorKind::SizeLimit,
                 std::format!(
-                    "declared size {} bytes is over the {limit} bytes allowed (max_entry_bytes {})",
-                    rec.usize,
+                    "declared size {declared} bytes is over the {limit} bytes allowed (max_entry_bytes {})",
                     self.limits.max_entry_bytes
                 ),
             ));
