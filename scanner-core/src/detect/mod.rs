@@ -67,6 +67,15 @@ const WATCHED_SIMPLE_NAMES: &[&str] = &[
     "SocketNode",
 ];
 
+/// log4j 1.x's `Category`, which every facade of the 1.x API must also
+/// provide: its bytes tell a real 1.x from log4j-1.2-api (which calls into
+/// `org/apache/logging/log4j/`) and log4j-over-slf4j (`org/slf4j/`), with or
+/// without their metadata.
+const LOG4J1_CATEGORY: &str = "org/apache/log4j/Category";
+
+/// What the facades' `Category` refers to.
+const FACADE_TARGETS: [&[u8]; 2] = [b"org/apache/logging/log4j/", b"org/slf4j/"];
+
 /// The CVEs that need `JndiLookup.class`; deleting the class is the
 /// documented mitigation for exactly these two (corpus README, Log4j
 /// security page).
@@ -121,7 +130,8 @@ pub fn interest(name: &str) -> Interest {
     }
     if let Some(stem) = class_stem(name) {
         let simple = simple_name(stem);
-        return if WATCHED_SIMPLE_NAMES.contains(&simple) { Interest::Read } else { Interest::Ignore };
+        let watched = WATCHED_SIMPLE_NAMES.contains(&simple) || stem.ends_with(LOG4J1_CATEGORY);
+        return if watched { Interest::Read } else { Interest::Ignore };
     }
     let simple = simple_name(name);
     if simple == "pom.properties" && name.contains("META-INF/maven/") {
@@ -164,6 +174,9 @@ pub struct ArchiveInventory {
     /// Renamed copies such as `lookup/JndiLookupOther.class`.
     renamed_lookups: Vec<String>,
     log4j1: BTreeMap<String, Log4j1Names>,
+    /// Per `org/apache/log4j/` root, whether its `Category.class` is a
+    /// facade (true) or real log4j 1.x (false).
+    category_facade: BTreeMap<String, bool>,
     logback: BTreeMap<String, u32>,
 }
 
@@ -246,6 +259,13 @@ impl ArchiveInventory {
             self.claims.push(parse_manifest(name, data));
         } else if let Some(fact) = examine(name, data) {
             self.classes.push(fact);
+        } else if let Some(stem) = class_stem(without_release_dir(name)).filter(|s| s.ends_with(LOG4J1_CATEGORY)) {
+            let Ok(class) = crate::class::ClassFile::parse(data) else { return };
+            if class.this_class.ends_with(LOG4J1_CATEGORY.as_bytes()) {
+                let facade = FACADE_TARGETS.iter().any(|t| class.mentions(t));
+                let root = &stem[..stem.len() - "Category".len()];
+                self.category_facade.insert(root.into(), facade);
+            }
         }
     }
 
@@ -296,8 +316,13 @@ impl ArchiveInventory {
             let claims1 = self.claims_for(Component::Log4j1, root, single);
             let reload = self.claims_for(Component::Reload4j, root, single);
             let by_pom = claims1.iter().any(|c| c.field.starts_with("pom")) && !bridged;
-            if names.real == 0 && names.cve_classes.is_empty() && socketnode.is_empty() && !by_pom && reload.is_empty() {
-                continue;
+            let vulnerable_classes = !names.cve_classes.is_empty() || !socketnode.is_empty();
+            match self.category_facade.get(root) {
+                // A facade's Category outweighs look-alike class names.
+                Some(true) if !vulnerable_classes && reload.is_empty() => continue,
+                Some(false) => {}
+                _ if names.real == 0 && !vulnerable_classes && !by_pom && reload.is_empty() => continue,
+                _ => {}
             }
             // Newer log4j-1.2-api releases re-implement some 1.x appenders
             // under the same names; next to a bridge's metadata only the
@@ -694,6 +719,30 @@ mod tests {
         let mut inv = ArchiveInventory::new("x.jar", "x.jar");
         inv.add_name("io/sentry/config/JndiLookup.class");
         inv.add_data("io/sentry/config/JndiLookup.class", b"not a class");
+        assert!(inv.finish().is_empty());
+    }
+
+    #[test]
+    fn a_facade_category_is_no_log4j1_even_without_metadata() {
+        // A shaded log4j-1.2-api: 1.x-looking names, no pom, but a Category
+        // that calls into Log4j 2. Hand-made minimal class: this_class
+        // org/apache/log4j/Category plus one Utf8 naming a Log4j 2 type.
+        let mut class = alloc::vec![0xCA, 0xFE, 0xBA, 0xBE, 0, 0, 0, 52, 0, 4];
+        let name = b"org/apache/log4j/Category";
+        class.extend_from_slice(&[1, 0, name.len() as u8]);
+        class.extend_from_slice(name);
+        class.extend_from_slice(&[7, 0, 1]);
+        let api = b"org/apache/logging/log4j/Logger";
+        class.extend_from_slice(&[1, 0, api.len() as u8]);
+        class.extend_from_slice(api);
+        class.extend_from_slice(&[0, 0x21, 0, 2]);
+        let mut inv = ArchiveInventory::new("x.jar", "x.jar");
+        for n in ["org/apache/log4j/Hierarchy.class", "org/apache/log4j/helpers/OptionConverter.class", "org/apache/log4j/Category.class"] {
+            inv.add_name(n);
+        }
+        assert_eq!(interest("org/apache/log4j/Category.class"), Interest::Read);
+        assert_eq!(interest("com/other/Category.class"), Interest::Ignore);
+        inv.add_data("org/apache/log4j/Category.class", &class);
         assert!(inv.finish().is_empty());
     }
 
