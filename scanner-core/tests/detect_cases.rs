@@ -263,19 +263,28 @@ fn the_file_name_picks_among_the_candidates_when_nothing_else_does() {
 
 #[test]
 fn reload4j_is_its_own_component() {
-    // reload4j keeps the org/apache/log4j package; its pom decides. 1.2.18.0
-    // still had the Chainsaw deserialisation (Snyk: fixed in 1.2.18.1,
-    // CVE-2022-23307); 1.2.19 has none of the table's CVEs.
+    // reload4j keeps the org/apache/log4j package; its pom decides. The
+    // project's own list of fixes (reload4j.qos.ch "Goals"): SocketServer and
+    // JMSAppender hardened in 1.2.18.0, JMSSink and Chainsaw in 1.2.18.1,
+    // JDBCAppender in 1.2.18.2, SMTPAppender (CVE-2020-9488) and XXE in
+    // 1.2.18.3. So each release keeps exactly the CVEs fixed after it.
     let names = ["org/apache/log4j/Hierarchy.class", "org/apache/log4j/net/SocketAppender.class"];
     let pom = |v: &str| format!("groupId=ch.qos.reload4j\nartifactId=reload4j\nversion={v}\n");
-    let old = pom("1.2.18.0");
-    let f = inventory("reload4j.jar", &names, &[("META-INF/maven/ch.qos.reload4j/reload4j/pom.properties", old.as_bytes())]);
-    assert_eq!(f.len(), 1);
-    assert_eq!((f[0].component, f[0].status), (Component::Reload4j, Status::Vulnerable));
-    assert_eq!(f[0].cves[0].id, "CVE-2022-23307");
-    let new = pom("1.2.19");
-    let f = inventory("reload4j.jar", &names, &[("META-INF/maven/ch.qos.reload4j/reload4j/pom.properties", new.as_bytes())]);
-    assert_eq!((f[0].component, f[0].status, f[0].version.as_str()), (Component::Reload4j, Status::Fixed, "1.2.19"));
+    let cases: [(&str, Status, &[&str]); 5] = [
+        ("1.2.18.0", Status::Vulnerable, &["CVE-2022-23302", "CVE-2022-23305", "CVE-2022-23307", "CVE-2020-9488"]),
+        ("1.2.18.1", Status::Vulnerable, &["CVE-2022-23305", "CVE-2020-9488"]),
+        ("1.2.18.2", Status::Vulnerable, &["CVE-2020-9488"]),
+        ("1.2.18.3", Status::Fixed, &[]),
+        ("1.2.19", Status::Fixed, &[]),
+    ];
+    for (v, status, cves) in cases {
+        let text = pom(v);
+        let f = inventory("reload4j.jar", &names, &[("META-INF/maven/ch.qos.reload4j/reload4j/pom.properties", text.as_bytes())]);
+        assert_eq!(f.len(), 1, "{v}");
+        assert_eq!((f[0].component, f[0].status, f[0].version.as_str()), (Component::Reload4j, status, v));
+        let got: Vec<&str> = f[0].cves.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(got, cves, "{v}");
+    }
 }
 
 #[test]
