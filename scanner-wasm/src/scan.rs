@@ -1,2 +1,348 @@
 //! Archive scanning for the page's Web Worker: `File`/`Blob` (random-access
 //! reads through `FileReaderSync`) and `Uint8Array` inputs.
+//!
+//! The result is the same `Report` the CLI prints with `--format json`,
+//! turned into plain JS data by `serde-wasm-bindgen` with its JSON-compatible
+//! serializer (so `Option::None` is `null` and nothing comes out as a `Map`).
+use std::cell::RefCell;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::sync::Once;
+
+use scanner_core::walk::{self, Limits, Progress};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, FileReaderSync};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_REPORT: &'static str = r#"
+/** One CVE that applies to a finding. */
+export interface CveRef { id: string; cvss: number; severity: "low" | "medium" | "high" | "critical"; }
+/** One Log4j-family component found in the input. */
+export interface Finding {
+  file: string;
+  /** Full nested path, levels joined with `!/`. */
+  path: string;
+  component: "log4j-core" | "log4j-1.x" | "reload4j" | "logback";
+  version: string;
+  version_source: "class-fingerprint" | "pom.properties" | "manifest" | "filename" | "none";
+  status: "vulnerable" | "mitigated" | "fixed" | "unknown";
+  cves: CveRef[];
+  relocated: string | null;
+  evidence: string[];
+}
+/** A per-entry error; the scan went on without that entry. */
+export interface ScanError { path: string; kind: string; error: string; }
+/** The whole result of a scan: the CLI's `--format json` shape. */
+export interface Report {
+  tool: { name: string; version: string };
+  scanned: { files: number; archives: number; entries: number; bytes: number };
+  findings: Finding[];
+  errors: ScanError[];
+}
+/** Optional bounds; every field defaults to the engine's default. */
+export interface ScanLimits {
+  maxDepth?: number; maxEntryBytes?: number; maxScanBytes?: number; maxEntries?: number; maxRatio?: number;
+}
+/** Options of `scanBlob` / `scanBytes`. */
+export interface ScanOptions {
+  /** Called every few hundred entries and at the end. */
+  onProgress?: (bytesDone: number, entriesDone: number) => void;
+  limits?: ScanLimits;
+}
+"#;
+
+/// The smallest read asked of `FileReaderSync`. Every call crosses into the
+/// browser and allocates an `ArrayBuffer`, so tiny reads (a 30-byte local
+/// header, a file name) are rounded up to this.
+const READ_AHEAD_MIN: usize = 64 << 10;
+/// The read-ahead doubles while reads stay sequential (inflating a big
+/// entry), up to this. It bounds the adapter's memory whatever the file size.
+const READ_AHEAD_MAX: usize = 4 << 20;
+
+/// `Read + Seek` over a `Blob` (a `File` is one), for use inside a Web
+/// Worker: each refill reads one `blob.slice(a, b)` with `FileReaderSync`,
+/// so only the buffered window of the file is ever in memory.
+pub struct BlobReader {
+    blob: Blob,
+    reader: FileReaderSync,
+    len: u64,
+    pos: u64,
+    /// Bytes `buf_start..buf_start + buf.len()` of the blob.
+    buf: Vec<u8>,
+    buf_start: u64,
+    /// Size of the next refill; see the two constants above.
+    chunk: usize,
+}
+
+impl BlobReader {
+    /// Fails outside a worker: `FileReaderSync` exists only there, because a
+    /// blocking read on the page's main thread would freeze it.
+    pub fn new(blob: Blob) -> Result<Self, JsValue> {
+        let reader = FileReaderSync::new()?;
+        let len = blob.size() as u64;
+        Ok(BlobReader { blob, reader, len, pos: 0, buf: Vec::new(), buf_start: 0, chunk: READ_AHEAD_MIN })
+    }
+
+    /// Read `dst.len()` bytes at `off` (the caller has clamped to the end).
+    fn fetch(&self, off: u64, dst: &mut [u8]) -> io::Result<()> {
+        // Blob offsets are doubles; exact up to 2^53, far beyond any file.
+        let end = off + dst.len() as u64;
+        let slice = self.blob.slice_with_f64_and_f64(off as f64, end as f64).map_err(js_io_error)?;
+        let ab = self.reader.read_as_array_buffer(&slice).map_err(js_io_error)?;
+        let view = js_sys::Uint8Array::new(&ab);
+        if view.length() as usize != dst.len() {
+            // The file changed under us (truncated while scanning).
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                std::format!("asked {} bytes at offset {off}, the browser gave {}", dst.len(), view.length()),
+            ));
+        }
+        view.copy_to(dst);
+        Ok(())
+    }
+}
+
+impl Read for BlobReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.len || out.is_empty() {
+            return Ok(0);
+        }
+        let buf_end = self.buf_start + self.buf.len() as u64;
+        if self.pos < self.buf_start || self.pos >= buf_end {
+            // A miss. Continuing right where the buffer ended means a stream
+            // is being read: grow the read-ahead. A jump resets it.
+            self.chunk = if self.pos == buf_end && !self.buf.is_empty() {
+                (self.chunk * 2).min(READ_AHEAD_MAX)
+            } else {
+                READ_AHEAD_MIN
+            };
+            let left = self.len - self.pos;
+            if out.len() >= self.chunk {
+                // Big reads go straight to the caller: copying them through
+                // the buffer would only cost time.
+                let n = (out.len() as u64).min(left) as usize;
+                self.fetch(self.pos, &mut out[..n])?;
+                self.pos += n as u64;
+                return Ok(n);
+            }
+            let n = (self.chunk as u64).min(left) as usize;
+            self.buf.resize(n, 0);
+            let mut buf = std::mem::take(&mut self.buf);
+            let got = self.fetch(self.pos, &mut buf);
+            self.buf = buf;
+            if let Err(e) = got {
+                self.buf.clear();
+                return Err(e);
+            }
+            self.buf_start = self.pos;
+        }
+        let at = (self.pos - self.buf_start) as usize;
+        let n = out.len().min(self.buf.len() - at);
+        out[..n].copy_from_slice(&self.buf[at..at + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for BlobReader {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        // Seeking is only bookkeeping; the next read decides what to fetch.
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+        };
+        self.pos = target.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start of the file"))?;
+        Ok(self.pos)
+    }
+}
+
+/// A thrown JS value (a `DOMException` such as `NotReadableError` when the
+/// file was moved or deleted) as an `io::Error` with its message.
+fn js_io_error(e: JsValue) -> io::Error {
+    io::Error::other(js_message(&e))
+}
+
+/// The human-readable text of a thrown JS value.
+pub(crate) fn js_message(e: &JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        let name: String = err.name().into();
+        let msg: String = err.message().into();
+        return if name.is_empty() || name == "Error" { msg } else { std::format!("{name}: {msg}") };
+    }
+    e.as_string().unwrap_or_else(|| std::format!("{e:?}"))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct JsLimits {
+    max_depth: Option<u32>,
+    max_entry_bytes: Option<f64>,
+    max_scan_bytes: Option<f64>,
+    max_entries: Option<f64>,
+    max_ratio: Option<f64>,
+}
+
+/// Read `{ onProgress?, limits? }`. Unknown keys are ignored; a wrong type
+/// is an error naming the option, not a silent default.
+fn read_options(options: &JsValue) -> Result<(Limits, Option<js_sys::Function>), JsError> {
+    let mut limits = Limits::default();
+    if options.is_undefined() || options.is_null() {
+        return Ok((limits, None));
+    }
+    let get = |key: &str| js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let progress = get("onProgress");
+    let progress = if progress.is_undefined() || progress.is_null() {
+        None
+    } else {
+        Some(progress.dyn_into::<js_sys::Function>().map_err(|_| JsError::new("options.onProgress must be a function"))?)
+    };
+    let js_limits = get("limits");
+    if !js_limits.is_undefined() && !js_limits.is_null() {
+        let l: JsLimits =
+            serde_wasm_bindgen::from_value(js_limits).map_err(|e| JsError::new(&std::format!("options.limits: {e}")))?;
+        // Numbers arrive as doubles; negative or fractional values are a
+        // caller's mistake, so they are refused rather than wrapped.
+        let whole = |name: &str, v: f64| -> Result<u64, JsError> {
+            if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
+                Ok(v as u64)
+            } else {
+                Err(JsError::new(&std::format!("options.limits.{name} must be a whole number >= 0, got {v}")))
+            }
+        };
+        if let Some(v) = l.max_depth {
+            limits.max_depth = v;
+        }
+        if let Some(v) = l.max_entry_bytes {
+            limits.max_entry_bytes = whole("maxEntryBytes", v)?;
+        }
+        if let Some(v) = l.max_scan_bytes {
+            limits.max_scan_bytes = whole("maxScanBytes", v)?;
+        }
+        if let Some(v) = l.max_entries {
+            limits.max_entries = whole("maxEntries", v)?;
+        }
+        if let Some(v) = l.max_ratio {
+            limits.max_ratio = whole("maxRatio", v)?;
+        }
+    }
+    Ok((limits, progress))
+}
+
+/// Forwards the walker's progress to a JS callback. An exception thrown by
+/// the callback is logged, not propagated: a failing progress bar is no
+/// reason to lose the findings.
+struct JsProgress(Option<js_sys::Function>);
+
+impl Progress for JsProgress {
+    fn progress(&mut self, bytes: u64, entries: u64) {
+        if let Some(f) = &self.0 {
+            if let Err(e) = f.call2(&JsValue::NULL, &JsValue::from_f64(bytes as f64), &JsValue::from_f64(entries as f64)) {
+                web_sys_console_error(&std::format!("onProgress threw: {}", js_message(&e)));
+            }
+        }
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn web_sys_console_error(s: &str);
+}
+
+/// Plain JSON-shaped JS data (objects and arrays, `null` for `None`).
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&std::format!("could not convert the result for JavaScript: {e}")))
+}
+
+thread_local! {
+    /// The message of the last panic, for `lastPanic()`.
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+static PANIC_HOOK: Once = Once::new();
+
+/// Keep the panic message where JS can read it. With `panic = "abort"` a
+/// panic ends as a `RuntimeError: unreachable` trap that says nothing; the
+/// caller can then ask `lastPanic()` what happened and show it. The previous
+/// hook (console_error_panic_hook, set by `start`) still runs.
+pub(crate) fn remember_panics() {
+    PANIC_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(std::boxed::Box::new(move |info| {
+            let text = info.to_string();
+            LAST_PANIC.with(|p| *p.borrow_mut() = Some(text));
+            previous(info);
+        }));
+    });
+}
+
+/// The message of the last Rust panic in this module instance, if any. After
+/// a panic the instance must not be used again: restart the worker.
+#[wasm_bindgen(js_name = lastPanic)]
+pub fn last_panic() -> Option<String> {
+    LAST_PANIC.with(|p| p.borrow().clone())
+}
+
+/// Scan a `File` or `Blob` by random access. Call it inside a Web Worker
+/// (it uses `FileReaderSync`); the file is never copied into memory whole.
+/// `name` is the path shown in the report (e.g. the file's relative path in
+/// a dropped folder).
+#[wasm_bindgen(js_name = scanBlob, unchecked_return_type = "Report")]
+pub fn scan_blob(
+    blob: &Blob,
+    name: &str,
+    #[wasm_bindgen(unchecked_param_type = "ScanOptions")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    remember_panics();
+    let (limits, progress) = read_options(&options)?;
+    let reader = BlobReader::new(blob.clone()).map_err(|e| {
+        JsError::new(&std::format!(
+            "cannot read files here ({}); scanBlob must run in a Web Worker",
+            js_message(&e)
+        ))
+    })?;
+    let len = reader.len;
+    let report = walk::scan_reader(name, reader, len, &limits, &mut JsProgress(progress));
+    to_js(&report)
+}
+
+/// Scan bytes already in memory (a `Uint8Array`), e.g. a small upload or a
+/// test vector. Works on any thread.
+#[wasm_bindgen(js_name = scanBytes, unchecked_return_type = "Report")]
+pub fn scan_bytes(
+    bytes: &[u8],
+    name: &str,
+    #[wasm_bindgen(unchecked_param_type = "ScanOptions")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    remember_panics();
+    let (limits, progress) = read_options(&options)?;
+    let mut progress = JsProgress(progress);
+    // Through the reader path, so progress callbacks fire as for a file.
+    let report = walk::scan_reader(name, io::Cursor::new(bytes), bytes.len() as u64, &limits, &mut progress);
+    to_js(&report)
+}
+
+/// The CLI's default limits, for display.
+#[wasm_bindgen(js_name = defaultLimits, unchecked_return_type = "Required<ScanLimits>")]
+pub fn default_limits() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out {
+        max_depth: u32,
+        max_entry_bytes: u64,
+        max_scan_bytes: u64,
+        max_entries: u64,
+        max_ratio: u64,
+    }
+    let l = Limits::default();
+    to_js(&Out {
+        max_depth: l.max_depth,
+        max_entry_bytes: l.max_entry_bytes,
+        max_scan_bytes: l.max_scan_bytes,
+        max_entries: l.max_entries,
+        max_ratio: l.max_ratio,
+    })
+}
