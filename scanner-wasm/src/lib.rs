@@ -4,6 +4,7 @@
 use wasm_bindgen::prelude::*;
 
 mod inspect;
+mod logs;
 mod scan;
 
 /// Install the panic hook so a Rust panic shows as a readable console error.
