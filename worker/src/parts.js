@@ -1,0 +1,189 @@
+// Splitting a request into the parts an application would log, each with the
+// decoding the application applies before logging it (DESIGN.md, "Lookup
+// payloads"). Pure functions over Web-standard objects, so the same code runs
+// in the worker and in Node (the latency benchmark measures it there, because
+// workerd's clock does not advance during CPU work).
+//
+// A part is [name, text, context]. `name` goes into logs and into the 403
+// body, so it must never carry attacker text: names taken from the request
+// (parameter, cookie, form field) are used only when they are short plain
+// identifiers, otherwise the part is named by its position.
+
+/** Context names, as scanner-wasm's `inspectContextCode` knows them. */
+export const CONTEXTS = ['raw', 'url', 'json', 'html', 'basic-auth', 'any', 'json-document'];
+
+const SAFE_NAME = /^[A-Za-z0-9_.\-[\]]{1,64}$/;
+
+function label(kind, name, index) {
+  return SAFE_NAME.test(name) ? `${kind}:${name}` : `${kind}#${index}`;
+}
+
+/**
+ * `application/x-www-form-urlencoded` pairs, still encoded: the evaluator's
+ * `url` context decodes them once, `+` as space, as a servlet container does
+ * for `getParameter`. Both names and values are parts: frameworks log
+ * unknown parameter names too.
+ */
+function pushPairs(parts, kind, text) {
+  if (text === '') return;
+  const pairs = text.split('&');
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i];
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const rawName = eq < 0 ? pair : pair.slice(0, eq);
+    const where = label(kind, safeDecode(rawName), i);
+    parts.push([`${where}(name)`, rawName, 'url']);
+    if (eq >= 0) parts.push([where, pair.slice(eq + 1), 'url']);
+  }
+}
+
+// Only for choosing a readable label; the text inspected stays encoded.
+function safeDecode(s) {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+/** Cookies: `name=value` pairs separated by `;`. Servlets hand values over
+ * raw, many frameworks URL-decode them: inspect both ways. */
+function pushCookies(parts, header) {
+  const pairs = header.split(';');
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i].trim();
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    const value = eq < 0 ? '' : pair.slice(eq + 1);
+    const where = label('cookie', name, i);
+    parts.push([`${where}(name)`, name, 'raw']);
+    parts.push([where, value, 'raw']);
+    parts.push([where, value, 'url']);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8'); // not fatal: invalid bytes become U+FFFD
+
+/** `Authorization: Basic <base64>`: the token for the evaluator's
+ * `basic-auth` context, and the credentials decoded here as well, so that a
+ * payload in the user name or password is seen whichever way the evaluator
+ * reads the token. */
+function pushAuthorization(parts, value) {
+  const m = /^\s*basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(value);
+  if (!m) return;
+  parts.push(['header:authorization(basic)', m[1], 'basic-auth']);
+  try {
+    const bin = atob(m[1].replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+    parts.push(['header:authorization(basic)', utf8.decode(bytes), 'raw']);
+  } catch {
+    // Not base64: the raw header value is inspected anyway.
+  }
+}
+
+/** The kind of body, from its media type; `null` when not inspected. */
+export function bodyKind(contentType) {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded') return 'form';
+  if (type === 'multipart/form-data') return 'multipart';
+  if (type === 'application/json' || type.endsWith('+json') || type === 'text/json') return 'json';
+  if (type.startsWith('text/') || type.endsWith('/xml') || type.endsWith('+xml')) return 'text';
+  // No media type: clients such as curl -d send text without one; inspect it
+  // when it decodes as UTF-8 (decided by the caller on the bytes).
+  if (type === '') return 'sniff';
+  return null;
+}
+
+/**
+ * The parts of the request line and headers.
+ * @param {string} method
+ * @param {URL} url
+ * @param {Headers} headers
+ */
+export function headParts(method, url, headers) {
+  const parts = [['method', method, 'raw']];
+  // workerd hands over the URL already parsed, with `{` `}` in the path
+  // percent-encoded; one URL decode gives what the application routes on.
+  parts.push(['path', url.pathname, 'url']);
+  pushPairs(parts, 'query', url.search.slice(1));
+  for (const [name, value] of headers) {
+    // Header names are tokens (no `{`, `:`, `/`), so they are safe labels;
+    // still inspected, because some frameworks log unknown header names.
+    parts.push([`header-name:${name.slice(0, 64)}`, name, 'raw']);
+    parts.push([`header:${name.slice(0, 64)}`, value, 'raw']);
+    if (name === 'cookie') pushCookies(parts, value);
+    else if (name === 'authorization') pushAuthorization(parts, value);
+  }
+  return parts;
+}
+
+/**
+ * The parts of a body prefix.
+ * @param {string|null} kind from `bodyKind`
+ * @param {Uint8Array} bytes the body, or its first MAX_BODY_BYTES
+ * @param {boolean} complete false when `bytes` is only a prefix
+ * @param {string} contentType
+ * @returns {Promise<Array>} parts
+ */
+export async function bodyParts(kind, bytes, complete, contentType) {
+  const parts = [];
+  if (kind === null || bytes.byteLength === 0) return parts;
+  if (kind === 'sniff') {
+    try {
+      parts.push(['body', new TextDecoder('utf-8', { fatal: true }).decode(bytes), 'raw']);
+    } catch {
+      // Binary: nothing an application would log as text.
+    }
+    return parts;
+  }
+  if (kind === 'multipart' && complete) {
+    try {
+      // workerd's own multipart parser, on a copy of the buffered bytes.
+      const form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+      let i = 0;
+      for (const [name, value] of form) {
+        const where = label('multipart', name, i++);
+        parts.push([`${where}(name)`, name, 'raw']);
+        if (typeof value === 'string') parts.push([where, value, 'raw']);
+        else parts.push([`${where}(filename)`, value.name ?? '', 'raw']);
+      }
+      return parts;
+    } catch {
+      // Malformed multipart: fall through and inspect it as text.
+    }
+  }
+  const text = utf8.decode(bytes);
+  if (kind === 'form') pushPairs(parts, 'form', text);
+  // `json-document`: the whole text raw, then every string token with JSON
+  // unescaping (scanner-wasm/src/inspect.rs), without building objects.
+  else if (kind === 'json') parts.push(['body(json)', text, 'json-document']);
+  // Text, and multipart cut at the limit (its text fields are plain text
+  // between boundaries, so a raw scan still sees them).
+  else parts.push(['body', text, 'raw']);
+  return parts;
+}
+
+/**
+ * Run a batch through scanner-wasm in one boundary crossing.
+ * @param {{inspectParts: Function}} wasm
+ * @param {Record<string, number>} codes context name -> code
+ * @param {Array} parts
+ * @returns {{part: string, inspection: object}|null} the first worst hit
+ */
+export function inspectAll(wasm, codes, parts) {
+  const lengths = new Uint32Array(parts.length);
+  const contexts = new Uint8Array(parts.length);
+  let joined = '';
+  for (let i = 0; i < parts.length; i++) {
+    const text = parts[i][1];
+    // V8 builds `joined` as a rope; the one flatten happens when
+    // wasm-bindgen copies it into wasm memory.
+    joined += text;
+    lengths[i] = text.length;
+    contexts[i] = codes[parts[i][2]];
+  }
+  const hit = wasm.inspectParts(joined, lengths, contexts);
+  return hit === null ? null : { part: parts[hit.index][0], inspection: hit.inspection };
+}
