@@ -70,10 +70,10 @@ struct Out<'m> {
 
 impl<'m> Out<'m> {
     fn new(cap: usize, map: Option<&'m mut Vec<(usize, usize)>>) -> Self {
-        let map = map.map(|m| {
+        let mut map = map;
+        if let Some(m) = map.as_deref_mut() {
             m.clear();
-            m
-        });
+        }
         Out { bytes: Vec::with_capacity(cap), map, changed: false }
     }
 
@@ -150,9 +150,7 @@ fn hex(b: u8) -> Option<u8> {
 /// the rest of the value from the evaluator.
 fn url(text: &str, map: Option<&mut Vec<(usize, usize)>>) -> Option<String> {
     let b = text.as_bytes();
-    if memchr::memchr2(b'%', b'+', b).is_none() {
-        return None;
-    }
+    memchr::memchr2(b'%', b'+', b)?;
     let mut out = Out::new(b.len(), map);
     let (mut i, mut lit) = (0, 0);
     while i < b.len() {
