@@ -388,8 +388,10 @@ function renderErrors() {
   const shown = list.slice(0, 1000);
   $('errors').replaceChildren(
     ...shown.map((e) => h('li', { dataset: { kind: e.kind } }, h('span', { class: 'path' }, e.path), ' ', h('b', {}, e.kind), ': ', e.error.replace(/^[a-z-]+: /, ''))),
-    list.length > shown.length ? h('li', { class: 'muted' }, `and ${list.length - shown.length} more (all of them are in the exports)`) : null,
   );
+  if (list.length > shown.length) {
+    $('errors').append(h('li', { class: 'muted' }, `and ${list.length - shown.length} more (all of them are in the exports)`));
+  }
 }
 
 function mergedReport() {

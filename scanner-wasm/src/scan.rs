@@ -1,9 +1,10 @@
 //! Archive scanning for the page's Web Worker: `File`/`Blob` (random-access
 //! reads through `FileReaderSync`) and `Uint8Array` inputs.
 //!
-//! The result is the same `Report` the CLI prints with `--format json`,
-//! turned into plain JS data by `serde-wasm-bindgen` with its JSON-compatible
-//! serializer (so `Option::None` is `null` and nothing comes out as a `Map`).
+//! The result is the same `Report` the CLI prints with `--format json`, as
+//! plain JS objects and arrays (`null` for `None`). Other values cross with
+//! `serde-wasm-bindgen`'s JSON-compatible serializer, so nothing comes out
+//! as a `Map`.
 use std::cell::RefCell;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::sync::Once;
@@ -258,6 +259,17 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&std::format!("could not convert the result for JavaScript: {e}")))
 }
 
+/// A `Report` as JS data, made from exactly the JSON text the CLI prints.
+///
+/// Not through serde-wasm-bindgen like the rest: it widens `f32` to `f64`,
+/// so a CVSS of 5.9 would arrive as 5.900000095367432, and the page's
+/// export would no longer equal `log4j-scan --format json`. serde_json
+/// writes the shortest decimal (`5.9`), and `JSON.parse` reads it back.
+fn report_to_js(report: &scanner_core::Report) -> Result<JsValue, JsError> {
+    let text = serde_json::to_string(report).map_err(|e| JsError::new(&std::format!("could not encode the report: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|e| JsError::new(&std::format!("could not decode the report: {}", js_message(&e))))
+}
+
 thread_local! {
     /// The message of the last panic, for `lastPanic()`.
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -306,7 +318,7 @@ pub fn scan_blob(
     })?;
     let len = reader.len;
     let report = walk::scan_reader(name, reader, len, &limits, &mut JsProgress(progress));
-    to_js(&report)
+    report_to_js(&report)
 }
 
 /// Scan bytes already in memory (a `Uint8Array`), e.g. a small upload or a
@@ -322,7 +334,7 @@ pub fn scan_bytes(
     let mut progress = JsProgress(progress);
     // Through the reader path, so progress callbacks fire as for a file.
     let report = walk::scan_reader(name, io::Cursor::new(bytes), bytes.len() as u64, &limits, &mut progress);
-    to_js(&report)
+    report_to_js(&report)
 }
 
 /// The CLI's default limits, for display.
