@@ -266,7 +266,8 @@ const SORTERS = {
   component: (a, b) => collator.compare(a.component, b.component),
   version: (a, b) => collator.compare(a.version, b.version),
   cvss: (a, b) => maxCvss(b) - maxCvss(a),
-  path: (a, b) => collator.compare(a.path, b.path),
+  // Copies shaded into one archive share its path; their package root tells them apart.
+  path: (a, b) => collator.compare(a.path, b.path) || collator.compare(a.relocated ?? '', b.relocated ?? ''),
 };
 
 function visibleFindings() {
@@ -276,6 +277,7 @@ function visibleFindings() {
     if (status && f.status !== status) return false;
     if (!needle) return true;
     return f.path.toLowerCase().includes(needle) || f.version.toLowerCase().includes(needle) ||
+      (f.relocated ?? '').toLowerCase().includes(needle) || f.evidence.some((e) => e.toLowerCase().includes(needle)) ||
       f.component.includes(needle) || f.cves.some((c) => c.id.toLowerCase().includes(needle));
   });
   const cmp = SORTERS[state.sort.key];
