@@ -79,6 +79,12 @@ pub(crate) struct Hit {
 pub(crate) struct Outcome {
     pub hits: Vec<Hit>,
     pub abort: Option<Abort>,
+    /// Message-converter pass during which `abort` happened (0: before any).
+    pub abort_pass: u32,
+    /// The evaluation met something the probe reading treats differently
+    /// (an escape, an invalid `date` pattern, a `base64` prefix); if not,
+    /// the probe would retrace it exactly.
+    pub probe_relevant: bool,
     pub tech: TechSet,
     /// Rendered text of each opaque value, by index.
     pub opaque: Vec<String>,
@@ -156,6 +162,7 @@ impl<'b> Eval<'b> {
     pub(crate) fn run(mut self, text: &str) -> Outcome {
         if let Err(a) = self.message(text) {
             self.out.abort = Some(a);
+            self.out.abort_pass = self.pass;
         }
         self.out
     }
@@ -200,19 +207,7 @@ impl<'b> Eval<'b> {
 
     /// Probe reading: append the `}` an unterminated payload is missing.
     fn close_unterminated(&mut self, buf: &mut String) {
-        let b = buf.as_bytes();
-        let (mut depth, mut i) = (0usize, 0);
-        while i < b.len() {
-            if is_prefix(b, i, b.len()) {
-                depth += 1;
-                i += 2;
-                continue;
-            }
-            if b[i] == b'}' && depth > 0 {
-                depth -= 1;
-            }
-            i += 1;
-        }
+        let depth = unclosed(buf);
         if depth > 0 && buf.len() + depth <= self.budgets.max_len {
             self.out.tech.add(Technique::Unterminated);
             buf.extend(core::iter::repeat_n('}', depth));
@@ -297,6 +292,7 @@ impl<'b> Eval<'b> {
                 altered = true;
                 end -= 1;
                 self.out.tech.add(Technique::EscapeUndone);
+                self.out.probe_relevant = true;
                 continue;
             }
             if pos > offset && buf.as_bytes()[pos - 1] == b'$' {
@@ -411,6 +407,9 @@ impl<'b> Eval<'b> {
             } else {
                 raw
             };
+            if prefix == "base64" {
+                self.out.probe_relevant = true;
+            }
             let value = match prefix {
                 "jndi" => {
                     self.hit(key);
@@ -561,6 +560,7 @@ impl<'b> Eval<'b> {
             }
             return out;
         }
+        self.out.probe_relevant = true;
         if self.rules.probe {
             // What the payload's author expected `${date:j}` to give.
             self.out.tech.add(Technique::DateUnquoted);
@@ -568,6 +568,25 @@ impl<'b> Eval<'b> {
         }
         self.opaque("date")
     }
+}
+
+/// How many `${` are still open at the end of `text`.
+pub(crate) fn unclosed(text: &str) -> usize {
+    let b = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0);
+    while let Some(off) = memchr::memchr2(b'$', b'}', &b[i..]) {
+        i += off;
+        if is_prefix(b, i, b.len()) {
+            depth += 1;
+            i += 2;
+            continue;
+        }
+        if b[i] == b'}' && depth > 0 {
+            depth -= 1;
+        }
+        i += 1;
+    }
+    depth
 }
 
 /// The first `:-` splits name and default. When names are not substituted

@@ -369,3 +369,29 @@ fn serialises_names() {
     assert_eq!(Context::from_name("basic-auth"), Some(Context::BasicAuth));
     assert_eq!(Decoder::BasicAuth.as_str().to_string(), "basic-auth");
 }
+
+// `evaluate` reads the 2.15 and probe results off the 2.13-2.14 run when it
+// can; that shortcut must agree with running them, on every labelled string.
+#[test]
+fn derived_profiles_match_full_runs() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/payloads");
+    let b = Budgets::default();
+    let mut n = 0;
+    for file in ["malicious.tsv", "benign.tsv"] {
+        let body = std::fs::read_to_string(dir.join(file)).expect("payload file");
+        for line in body.lines().skip(1) {
+            let text = line.split('\t').next().unwrap_or("").replace("\\n", "\n");
+            let base = Eval::new(Profile::V2_13.rules(), &b).run(&text);
+            let full15 = judge(Profile::V2_15, &Eval::new(Profile::V2_15.rules(), &b).run(&text), &text);
+            let part15 = judge(Profile::V2_15, &first_pass(&base), &text);
+            assert_eq!((full15.verdict, &full15.jndi), (part15.verdict, &part15.jndi), "2.15: {text}");
+            if !base.probe_relevant && eval::unclosed(&text) == 0 {
+                let full = judge(Profile::Probe, &Eval::new(Profile::Probe.rules(), &b).run(&text), &text);
+                let part = judge(Profile::Probe, &base, &text);
+                assert_eq!((full.verdict, &full.jndi), (part.verdict, &part.jndi), "probe: {text}");
+            }
+            n += 1;
+        }
+    }
+    assert!(n > 100);
+}
