@@ -6,6 +6,20 @@
 //! non-blank line is `{"id": <any>, "text": "...", "context": "..."}`;
 //! `id` is echoed, `context` overrides `--context` for that line.
 //!
+//! Output, one object per input (`profiles` only with `--profiles`):
+//!
+//! ```text
+//! {"id":2,"verdict":"live","jndi":"ldap://h.example/a","host":"h.example",
+//!  "chain":["url"],"profile":"2.13-2.14","techniques":["url-encoded"],
+//!  "span":[0,32],"reason":null,
+//!  "profiles":[{"profile":"2.13-2.14","verdict":"live","jndi":"…","reason":null},…]}
+//! ```
+//!
+//! `verdict` is `live`, `attempt` or `clean`; `span` is the byte range of the
+//! payload in the input line; `reason` says why an `attempt` is one
+//! (`no-network`, `broken-probe`, `double-encoded`, `depth-budget`,
+//! `length-budget`, `step-budget`).
+//!
 //! Exit status: 0 when every input is clean, 1 when any is `live` or
 //! `attempt`, 2 on a usage error or an input line that cannot be read (that
 //! line gets `{"id", "error"}` and the others are still inspected).
