@@ -85,6 +85,9 @@ pub(crate) struct Outcome {
     /// (an escape, an invalid `date` pattern, a `base64` prefix); if not,
     /// the probe would retrace it exactly.
     pub probe_relevant: bool,
+    /// A `lower` or `upper` prefix was resolved: the only point where
+    /// 2.8-2.12 and 2.13-2.14 part ways.
+    pub case_lookup_seen: bool,
     pub tech: TechSet,
     /// Rendered text of each opaque value, by index.
     pub opaque: Vec<String>,
@@ -407,8 +410,10 @@ impl<'b> Eval<'b> {
             } else {
                 raw
             };
-            if prefix == "base64" {
-                self.out.probe_relevant = true;
+            match prefix {
+                "base64" => self.out.probe_relevant = true,
+                "lower" | "upper" => self.out.case_lookup_seen = true,
+                _ => {}
             }
             let value = match prefix {
                 "jndi" => {

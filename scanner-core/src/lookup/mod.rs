@@ -603,9 +603,10 @@ fn evaluate(text: &str, chain: &[Decoder], budgets: &Budgets) -> Option<ChainRes
     let repeated = chain.iter().enumerate().any(|(i, d)| chain[..i].contains(d));
     let mut best: Option<ChainResult> = None;
     let mut profiles = Vec::with_capacity(Profile::ALL.len());
-    // Two profiles can usually be read off `2.13-2.14` instead of being
-    // run: `2.15` is its first message-converter pass alone (same rules,
-    // same whole-text substitution), and the probe retraces it exactly
+    // Three profiles can usually be read off `2.13-2.14` instead of being
+    // run: `2.8-2.12` retraces it exactly unless it resolved a `lower` or
+    // `upper` prefix; `2.15` is its first message-converter pass alone (same
+    // rules, same whole-text substitution); and the probe retraces it
     // unless it met an escape, a bad `date`, a `base64` prefix or an
     // unclosed `${`. Both are cheap to check, and benign text with many
     // placeholders is where the time goes.
@@ -615,6 +616,7 @@ fn evaluate(text: &str, chain: &[Decoder], budgets: &Budgets) -> Option<ChainRes
             continue;
         }
         let derived = match (p, &v2_13) {
+            (Profile::V2_8, Some(o)) if !o.case_lookup_seen => Some(o.clone()),
             (Profile::V2_15, Some(o)) => Some(first_pass(o)),
             (Profile::Probe, Some(o)) if !o.probe_relevant && eval::unclosed(text) == 0 => Some(o.clone()),
             _ => None,
@@ -651,6 +653,7 @@ fn first_pass(o: &Outcome) -> Outcome {
         abort: o.abort.filter(|_| o.abort_pass <= 1),
         abort_pass: o.abort_pass,
         probe_relevant: o.probe_relevant,
+        case_lookup_seen: o.case_lookup_seen,
         tech: o.tech,
         opaque: o.opaque.clone(),
     }

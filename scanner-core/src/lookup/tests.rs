@@ -343,6 +343,12 @@ fn spans() {
     let i = inspect(q, Context::Url);
     assert_eq!(i.span, Some((2, 26)));
     assert_eq!(&q[2..26], "%24%7Bjndi:ldap://h/a%7D");
+    // Through three decoders, back to the whole input.
+    let m = r"x %24&lcub;\u006A&#110;di:ldap://h/a} y";
+    let j = inspect(m, Context::Any);
+    assert_eq!(j.verdict, Verdict::Live);
+    assert_eq!(j.chain.len(), 3);
+    assert_eq!(j.span, Some((2, m.len() - 2)));
 }
 
 // The prefilter: text without `$` (or an encoded one) is clean at once.
@@ -385,6 +391,11 @@ fn derived_profiles_match_full_runs() {
             let full15 = judge(Profile::V2_15, &Eval::new(Profile::V2_15.rules(), &b).run(&text), &text);
             let part15 = judge(Profile::V2_15, &first_pass(&base), &text);
             assert_eq!((full15.verdict, &full15.jndi), (part15.verdict, &part15.jndi), "2.15: {text}");
+            if !base.case_lookup_seen {
+                let full = judge(Profile::V2_8, &Eval::new(Profile::V2_8.rules(), &b).run(&text), &text);
+                let part = judge(Profile::V2_8, &base, &text);
+                assert_eq!((full.verdict, &full.jndi), (part.verdict, &part.jndi), "2.8: {text}");
+            }
             if !base.probe_relevant && eval::unclosed(&text) == 0 {
                 let full = judge(Profile::Probe, &Eval::new(Profile::Probe.rules(), &b).run(&text), &text);
                 let part = judge(Profile::Probe, &base, &text);
