@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, CORPUS, launchChromium } from './lib/common.mjs';
+import { ROOT, CORPUS, OUT, launchChromium } from './lib/common.mjs';
 import { startServer } from '../scripts/serve.mjs';
 
 const PAYLOADS = process.env.LOG4J_PAYLOADS ?? path.resolve(CORPUS, '../payloads');
@@ -61,6 +61,8 @@ test('log tab: pasted payload line flagged with JNDI name and host, benign line 
   const rows = await hitRows(page);
   assert.deepEqual(rows, [{ source: 'pasted text', line: 2, verdict: 'live', jndi: expectedJndi, host: expectedHost }]);
   assert.match(await page.textContent('#log-status'), /^2 lines checked: 1 live, 0 attempt/);
+  fs.mkdirSync(OUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUT, 'page-logs.png'), fullPage: true });
 
   // Only the benign text: nothing listed, and the page says so.
   await page.fill('#log-text', benign.text);
