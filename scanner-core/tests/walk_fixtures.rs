@@ -179,6 +179,10 @@ fn walker_truncated_and_not_an_archive() {
     let cut = &core[..core.len() / 2];
     let (r, _) = scan("cut.jar", cut);
     assert_eq!(errors(&r), vec![("cut.jar".to_string(), ErrorKind::BadZip)]);
+    let (r, _) = scan("Fake.class", b"public class Fake {}");
+    assert_eq!(errors(&r), vec![("Fake.class".to_string(), ErrorKind::BadClass)]);
+    let (r, _) = scan("notes.txt", b"public class Fake {}");
+    assert_eq!(errors(&r), vec![], "plain files are not errors");
 
     let outer = zip_of(&[("lib/cut.jar", cut, true), ("lib/text.jar", b"not a jar at all, just text", false), ("ok.jar", &corpus("archives/google-helloworld.jar"), true)]);
     let (r, w) = scan("outer.zip", &outer);

@@ -275,8 +275,11 @@ impl Walker<'_> {
             Container::Gzip => self.walk_gzip(src, file, 0),
             Container::Class => self.class_file(src, file),
             Container::Other => {
-                if has_archive_ext(base_name(file)) {
+                let base = base_name(file);
+                if has_archive_ext(base) {
                     self.error(file, ErrorKind::NotAnArchive, "no ZIP, TAR or gzip structure found");
+                } else if base.to_ascii_lowercase().ends_with(".class") {
+                    self.error(file, ErrorKind::BadClass, "named like a class file, but no CAFEBABE magic");
                 }
             }
         }
