@@ -39,7 +39,7 @@ async function hitRows(page) {
   return page.$$eval('#log-hits tbody tr', (trs) => trs.map((tr) => ({
     source: tr.children[0].textContent,
     line: Number(tr.children[1].textContent),
-    verdict: tr.children[2].textContent,
+    verdict: tr.children[2].querySelector('.badge').textContent,
     jndi: tr.children[3].textContent,
     host: tr.children[4].textContent,
   })));

@@ -500,7 +500,10 @@ function logRow(source, hit) {
   return h('tr', { dataset: { verdict: hit.verdict } },
     h('td', {}, source),
     h('td', {}, String(hit.line)),
-    h('td', {}, h('span', { class: `badge ${hit.verdict}` }, hit.verdict)),
+    h('td', {},
+      h('span', { class: `badge ${hit.verdict}` }, hit.verdict),
+      // How it got there: the decoding applied and the obfuscations used.
+      h('div', { class: 'muted how' }, [...(hit.inspection?.chain ?? []), ...(hit.inspection?.techniques ?? [])].filter((x) => typeof x === 'string').join(', '))),
     h('td', { class: 'mono' }, hit.jndi ?? '—'),
     h('td', { class: 'mono host' }, hit.host ?? '—'),
     h('td', { class: 'mono text' }, hit.text + (hit.truncated ? ' …' : '')),
