@@ -377,8 +377,9 @@ pub struct Inspection {
     pub span: Option<(usize, usize)>,
     /// Why the verdict is `attempt`.
     pub reason: Option<Reason>,
-    /// Every profile's result for `chain` (empty when the prefilter or the
-    /// absence of `${` decided).
+    /// Every profile's result for `chain`. Empty when no evaluation was
+    /// needed: the prefilter, the absence of `${`, or of any `j` to spell
+    /// `jndi` with, decided.
     pub profiles: Vec<ProfileOutcome>,
 }
 
@@ -430,7 +431,7 @@ pub fn inspect_with(text: &str, context: Context, budgets: &Budgets) -> Inspecti
     };
     match best {
         Some(r) if r.verdict > Verdict::Clean => r.into_inspection(text),
-        Some(r) => Inspection::clean(r.chain),
+        Some(r) => Inspection { profiles: r.profiles, ..Inspection::clean(r.chain) },
         None => Inspection::clean(single),
     }
 }
