@@ -242,13 +242,10 @@ impl Walker<'_> {
         self.progress.archive_opened(path);
         let mut inv = detect::ArchiveInventory::new(self.file, path);
         let mut archive = ::tar::Archive::new(stream);
-        let mut count = 0u64;
         let mut result = Ok(());
-        let entries = match archive.entries() {
-            Ok(e) => e,
-            Err(e) => return Err(e),
-        };
-        for entry in entries {
+        // Nothing was listed yet, so there is no inventory to finish.
+        let entries = archive.entries()?;
+        for (count, entry) in entries.enumerate() {
             let mut e = match entry {
                 Ok(e) => e,
                 Err(err) => {
@@ -256,7 +253,7 @@ impl Walker<'_> {
                     break;
                 }
             };
-            if count == self.limits.max_entries {
+            if count as u64 == self.limits.max_entries {
                 self.error(
                     path,
                     ErrorKind::EntryLimit,
@@ -264,7 +261,6 @@ impl Walker<'_> {
                 );
                 break;
             }
-            count += 1;
             self.entry_seen(false, 0);
             let mut name = String::from_utf8_lossy(&e.path_bytes()).into_owned();
             if e.header().entry_type().is_dir() && !name.ends_with('/') {
