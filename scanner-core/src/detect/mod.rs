@@ -11,6 +11,11 @@
 //!    `add_data` for each entry read, then `finish` for the findings. The
 //!    order of `add_name` and `add_data` calls does not matter.
 //! 3. A bare class file given directly goes through [`scan_class`].
+//! 4. The inventory keeps bounded memory per level ([`MAX_NAME_LEN`],
+//!    [`MAX_ROOTS`], [`MAX_CLAIMS`], [`MAX_KEPT_BYTES`]). When a bound made
+//!    it ignore entries, [`ArchiveInventory::truncated`] says so: call it
+//!    before `finish` and report it as an error of that archive (the
+//!    findings of the level also carry the sentence in their evidence).
 //!
 //! How a verdict is reached, per package root (so a shaded copy and a plain
 //! copy in one jar are two findings):
@@ -129,11 +134,18 @@ pub fn interest(name: &str) -> Interest {
         return Interest::Ignore;
     }
     if let Some(stem) = class_stem(name) {
+        if name.len() > MAX_NAME_LEN {
+            // The inventory ignores (and counts) such names: no use reading.
+            return Interest::Ignore;
+        }
         let simple = simple_name(stem);
         let watched = WATCHED_SIMPLE_NAMES.contains(&simple) || stem.ends_with(LOG4J1_CATEGORY);
         return if watched { Interest::Read } else { Interest::Ignore };
     }
     let simple = simple_name(name);
+    if name.len() > MAX_NAME_LEN && (simple == "pom.properties" || simple.eq_ignore_ascii_case("MANIFEST.MF")) {
+        return Interest::Ignore;
+    }
     if simple == "pom.properties" && name.contains("META-INF/maven/") {
         return Interest::Read;
     }
@@ -144,6 +156,104 @@ pub fn interest(name: &str) -> Interest {
         return Interest::MaybeArchive;
     }
     Interest::Ignore
+}
+
+// Per-level bounds on what `ArchiveInventory` keeps, so that hostile input
+// (millions of entries, 64 KiB names, a jar of metadata files) costs bounded
+// memory and `finish` stays n·log n. When a bound refuses something the
+// inventory counts it; `ArchiveInventory::truncated` describes it, and every
+// finding of that level carries the same sentence in its evidence: the
+// verdicts of that level may be incomplete.
+
+/// Longest entry name the inventory looks at. Real package paths are a few
+/// hundred bytes even when shaded twice into a fat jar; zip allows 64 KiB.
+pub const MAX_NAME_LEN: usize = 4096;
+/// Distinct package roots (log4j-core locations, `org/apache/log4j/`
+/// roots, logback roots) kept per kind and per level. A real archive has a
+/// handful; each root is one finding, so this also bounds the output.
+pub const MAX_ROOTS: usize = 4096;
+/// log4j, reload4j, logback and bridge metadata files kept per level.
+pub const MAX_CLAIMS: usize = 4096;
+/// Bytes of names, versions and evidence kept per level, records included
+/// (each counted at [`RECORD_COST`] on top of its strings). The caps above
+/// bound counts; this bounds their product with the name length.
+pub const MAX_KEPT_BYTES: usize = 8 << 20;
+/// Extra bytes that only records at a usual prefix may use.
+const RESERVED_BYTES: usize = 1 << 20;
+/// What a map node or vector slot costs besides its strings (rounded up).
+const RECORD_COST: usize = 64;
+/// Renamed `JndiLookup*` classes are evidence only (they never change a
+/// verdict), so a few are plenty and dropping the rest is not a truncation.
+const MAX_RENAMED: usize = 64;
+/// Version text longer than this is no release version (`2.0-beta10` is
+/// ten bytes); it is kept clipped, for the evidence.
+const MAX_VERSION_TEXT: usize = 64;
+
+/// Where a plain jar, a war and a Spring Boot jar keep classes and metadata.
+fn is_usual_prefix(prefix: &str) -> bool {
+    matches!(prefix, "" | "WEB-INF/classes/" | "BOOT-INF/classes/")
+}
+
+/// What the bounds refused at one level.
+#[derive(Debug, Default)]
+struct Budget {
+    /// Bytes charged so far (see [`MAX_KEPT_BYTES`]).
+    kept: usize,
+    /// Class and metadata names over [`MAX_NAME_LEN`], ignored.
+    long_names: u64,
+    /// Records refused because their root would exceed [`MAX_ROOTS`].
+    roots: u64,
+    /// Metadata files refused over [`MAX_CLAIMS`].
+    claims: u64,
+    /// Records refused because [`MAX_KEPT_BYTES`] was spent.
+    bytes: u64,
+}
+
+impl Budget {
+    /// Whether a record with `bytes` of strings may be kept. `new_root` is
+    /// `Some(roots already kept)` when the record adds a root to its map;
+    /// `prefix` is what stands in front of the component's package there.
+    fn admit(&mut self, new_root: Option<usize>, prefix: &str, bytes: usize) -> bool {
+        // The ordinary layouts are exempt from the root cap and may dip into
+        // a reserve: junk placed before the real library cannot crowd out
+        // the copy where a jar or a web application normally keeps it.
+        // There are three such prefixes, so this stays bounded.
+        let usual = is_usual_prefix(prefix);
+        if !usual && new_root.is_some_and(|n| n >= MAX_ROOTS) {
+            self.roots += 1;
+            return false;
+        }
+        let limit = if usual { MAX_KEPT_BYTES + RESERVED_BYTES } else { MAX_KEPT_BYTES };
+        let cost = bytes.saturating_add(RECORD_COST);
+        if self.kept.saturating_add(cost) > limit {
+            self.bytes += 1;
+            return false;
+        }
+        self.kept += cost;
+        true
+    }
+
+    fn note(&self) -> Option<String> {
+        let mut parts: Vec<String> = Vec::new();
+        if self.long_names > 0 {
+            parts.push(format!("{} class or metadata entries with names over {MAX_NAME_LEN} bytes were ignored", self.long_names));
+        }
+        if self.roots > 0 {
+            // An entry can count twice (its name and its bytes).
+            parts.push(format!("{} entry names or contents beyond {MAX_ROOTS} distinct package roots per kind were not kept", self.roots));
+        }
+        if self.claims > 0 {
+            parts.push(format!("{} metadata files beyond {MAX_CLAIMS} were ignored", self.claims));
+        }
+        if self.bytes > 0 {
+            parts.push(format!("{} entry names or contents were not kept once {} MiB of names had been kept", self.bytes, MAX_KEPT_BYTES >> 20));
+        }
+        if parts.is_empty() {
+            None
+        } else {
+            Some(format!("inventory limit reached, findings for this archive may be incomplete: {}", parts.join("; ")))
+        }
+    }
 }
 
 /// What the names under one `org/apache/log4j/` root show.
@@ -157,6 +267,30 @@ struct Log4j1Names {
     cve_classes: Vec<&'static str>,
 }
 
+/// An entry whose path is a log4j-core fingerprinted class's canonical
+/// path (`<location>org/apache/logging/log4j/core/<rel>.class`).
+#[derive(Debug)]
+struct Canonical {
+    rel: &'static str,
+    /// Where its package sits (release directory removed).
+    location: String,
+    /// `add_name` saw it (only listed entries count; see `finish`).
+    listed: bool,
+    /// `add_data` saw it.
+    read: bool,
+}
+
+/// The log4j-core location and class of a canonical entry name.
+fn core_canonical(name: &str) -> Option<(&'static str, &str)> {
+    let stem = class_stem(without_release_dir(name))?;
+    let pkg = package(Component::Log4jCore);
+    // No fingerprinted path is a suffix of another, so at most one matches.
+    FINGERPRINTED.iter().filter(|(c, _)| *c == Component::Log4jCore).find_map(|(_, rel)| {
+        let before = stem.strip_suffix(rel)?;
+        before.ends_with(pkg).then_some((*rel, before))
+    })
+}
+
 /// Evidence collected for one archive level.
 #[derive(Debug, Default)]
 pub struct ArchiveInventory {
@@ -165,12 +299,18 @@ pub struct ArchiveInventory {
     /// Name the archive had in its parent (for a version in the file name).
     file_name: Option<String>,
     classes: Vec<ClassFact>,
+    /// Distinct `location`s of `classes`, for [`MAX_ROOTS`].
+    class_locations: alloc::collections::BTreeSet<String>,
+    /// Metadata about a detected component or a bridge (the rest is never
+    /// consulted, so it is not kept: a fat jar has one pom per dependency).
     claims: Vec<Claim>,
-    /// Entries that were read (to tell "unread" from "read, not Log4j").
-    read: Vec<String>,
-    /// Entries whose path is a fingerprinted class's canonical path, by
-    /// location, in case the walker could not read them.
-    canonical_names: Vec<(Component, &'static str, String, String)>,
+    /// log4j-core canonical class entries, by entry name: whether they were
+    /// listed and whether read, to tell "unread" from "read, not Log4j".
+    /// A map, not a list, so `finish` looks each up in log n (a list made
+    /// it quadratic: 100k such names took minutes).
+    canonical: BTreeMap<String, Canonical>,
+    /// Distinct locations in `canonical`, for [`MAX_ROOTS`].
+    canonical_locations: alloc::collections::BTreeSet<String>,
     /// Renamed copies such as `lookup/JndiLookupOther.class`.
     renamed_lookups: Vec<String>,
     log4j1: BTreeMap<String, Log4j1Names>,
@@ -178,6 +318,7 @@ pub struct ArchiveInventory {
     /// facade (true) or real log4j 1.x (false).
     category_facade: BTreeMap<String, bool>,
     logback: BTreeMap<String, u32>,
+    budget: Budget,
 }
 
 impl ArchiveInventory {
@@ -194,6 +335,16 @@ impl ArchiveInventory {
         self.file_name = Some(name.into());
     }
 
+    /// `Some(sentence)` when a per-level bound ([`MAX_NAME_LEN`],
+    /// [`MAX_ROOTS`], [`MAX_CLAIMS`], [`MAX_KEPT_BYTES`]) made the inventory
+    /// ignore entries, so the findings of this level may miss something.
+    /// Call it before [`finish`](Self::finish); the walker can report it as
+    /// an error of this archive. `finish` also appends the sentence to the
+    /// evidence of each finding of the level.
+    pub fn truncated(&self) -> Option<String> {
+        self.budget.note()
+    }
+
     /// Record that an entry of this name exists.
     pub fn add_name(&mut self, name: &str) {
         if name.ends_with('/') || is_apple_double(name) {
@@ -201,120 +352,201 @@ impl ArchiveInventory {
         }
         let full = without_release_dir(name);
         let Some(stem) = class_stem(full) else { return };
+        if name.len() > MAX_NAME_LEN {
+            self.budget.long_names += 1;
+            return;
+        }
         let simple = simple_name(stem);
-        if simple.starts_with("JndiLookup") && simple != "JndiLookup" {
+        if simple.starts_with("JndiLookup") && simple != "JndiLookup" && self.renamed_lookups.len() < MAX_RENAMED && self.budget.admit(None, "-", name.len()) {
             self.renamed_lookups.push(name.into());
         }
-        for (component, rel) in FINGERPRINTED {
-            let pkg = package(*component);
-            if let Some(before) = stem.strip_suffix(rel) {
-                if before.ends_with(pkg) {
-                    self.canonical_names.push((*component, rel, before.into(), name.into()));
-                }
-            }
+        if let Some(c) = self.canonical_entry(name) {
+            c.listed = true;
         }
         if let Some(i) = stem.find("org/apache/log4j/") {
-            let root = &full[..i + "org/apache/log4j/".len()];
-            let rel = &full[root.len()..];
-            // Look up before inserting: one allocation per root, not per class.
-            if !self.log4j1.contains_key(root) {
-                self.log4j1.insert(root.into(), Log4j1Names::default());
-            }
-            let Some(entry) = self.log4j1.get_mut(root) else { return };
-            entry.classes += 1;
-            if LOG4J1_ONLY.iter().any(|c| class_stem(c) == class_stem(rel)) {
-                entry.real += 1;
-            }
-            for (rule, class) in class_cves(Component::Log4j1) {
-                let hit = if class.ends_with('/') {
-                    rel.starts_with(class)
-                } else {
-                    class_stem(rel) == Some(class)
-                };
-                if hit && !entry.cve_classes.contains(&rule.id) {
-                    entry.cve_classes.push(rule.id);
-                }
-            }
+            let end = i + "org/apache/log4j/".len();
+            self.add_log4j1_name(&full[..end], &full[end..]);
         }
         if let Some(i) = stem.find("ch/qos/logback/") {
             let rest = &stem[i + "ch/qos/logback/".len()..];
             if rest.starts_with("classic/") || rest.starts_with("core/") {
-                match self.logback.get_mut(&full[..i]) {
-                    Some(n) => *n += 1,
-                    None => {
-                        self.logback.insert(full[..i].into(), 1);
+                let root = &full[..i];
+                let roots = self.logback.len();
+                match self.logback.get_mut(root) {
+                    Some(n) => *n = n.saturating_add(1),
+                    None if self.budget.admit(Some(roots), root, root.len()) => {
+                        self.logback.insert(root.into(), 1);
                     }
+                    None => {}
                 }
+            }
+        }
+    }
+
+    /// The record of a canonical log4j-core entry, created on first sight
+    /// (by `add_name` or `add_data`, whichever comes first) if the bounds
+    /// allow; `None` for other names and refused ones.
+    fn canonical_entry(&mut self, name: &str) -> Option<&mut Canonical> {
+        let (rel, location) = core_canonical(name)?;
+        if !self.canonical.contains_key(name) {
+            let new_location = !self.canonical_locations.contains(location);
+            let cost = name.len() + 2 * location.len() + RECORD_COST;
+            let prefix = location.strip_suffix(package(Component::Log4jCore)).unwrap_or(location);
+            if !self.budget.admit(new_location.then_some(self.canonical_locations.len()), prefix, cost) {
+                return None;
+            }
+            if new_location {
+                self.canonical_locations.insert(location.into());
+            }
+            let record = Canonical { rel, location: location.into(), listed: false, read: false };
+            self.canonical.insert(name.into(), record);
+        }
+        self.canonical.get_mut(name)
+    }
+
+    fn add_log4j1_name(&mut self, root: &str, rel: &str) {
+        // Look up before inserting: one allocation per root, not per class.
+        if !self.log4j1.contains_key(root) {
+            let prefix = root.strip_suffix(package(Component::Log4j1)).unwrap_or(root);
+            if !self.budget.admit(Some(self.log4j1.len()), prefix, root.len()) {
+                return;
+            }
+            self.log4j1.insert(root.into(), Log4j1Names::default());
+        }
+        let Some(entry) = self.log4j1.get_mut(root) else { return };
+        entry.classes = entry.classes.saturating_add(1);
+        if LOG4J1_ONLY.iter().any(|c| class_stem(c) == class_stem(rel)) {
+            entry.real = entry.real.saturating_add(1);
+        }
+        for (rule, class) in class_cves(Component::Log4j1) {
+            let hit = if class.ends_with('/') {
+                rel.starts_with(class)
+            } else {
+                class_stem(rel) == Some(class)
+            };
+            if hit && !entry.cve_classes.contains(&rule.id) {
+                entry.cve_classes.push(rule.id);
             }
         }
     }
 
     /// Record the bytes of an entry for which [`interest`] said `Read`.
     pub fn add_data(&mut self, name: &str, data: &[u8]) {
-        self.read.push(name.into());
+        if name.len() > MAX_NAME_LEN {
+            self.budget.long_names += 1;
+            return;
+        }
+        if let Some(c) = self.canonical_entry(name) {
+            c.read = true;
+        }
         let simple = simple_name(name);
         if simple == "pom.properties" {
-            self.claims.push(parse_pom(name, data));
+            self.add_claim(parse_pom(name, data));
         } else if simple.eq_ignore_ascii_case("MANIFEST.MF") {
-            self.claims.push(parse_manifest(name, data));
+            self.add_claim(parse_manifest(name, data));
         } else if let Some(fact) = examine(name, data) {
-            self.classes.push(fact);
+            let new_location = !self.class_locations.contains(&fact.location);
+            let cost = fact.entry.len() + 2 * fact.location.len() + fact.relocation.len() + fact.evidence.len();
+            let prefix = fact.location.strip_suffix(package(fact.component)).unwrap_or(&fact.location);
+            if self.budget.admit(new_location.then_some(self.class_locations.len()), prefix, cost) {
+                if new_location {
+                    self.class_locations.insert(fact.location.clone());
+                }
+                self.classes.push(fact);
+            }
         } else if let Some(stem) = class_stem(without_release_dir(name)).filter(|s| s.ends_with(LOG4J1_CATEGORY)) {
             let Ok(class) = crate::class::ClassFile::parse(data) else { return };
             if class.this_class.ends_with(LOG4J1_CATEGORY.as_bytes()) {
                 let facade = FACADE_TARGETS.iter().any(|t| class.mentions(t));
                 let root = &stem[..stem.len() - "Category".len()];
-                self.category_facade.insert(root.into(), facade);
+                let roots = self.category_facade.len();
+                match self.category_facade.get_mut(root) {
+                    Some(f) => *f = facade,
+                    None if self.budget.admit(Some(roots), root.strip_suffix("org/apache/log4j/").unwrap_or(root), root.len()) => {
+                        self.category_facade.insert(root.into(), facade);
+                    }
+                    None => {}
+                }
             }
         }
     }
 
+    fn add_claim(&mut self, mut claim: Claim) {
+        if claim.subject == Subject::Other {
+            return;
+        }
+        if let Some(v) = claim.version.as_mut().filter(|v| v.len() > MAX_VERSION_TEXT) {
+            // The ellipsis keeps the clipped text from parsing as a version.
+            let mut end = MAX_VERSION_TEXT;
+            while !v.is_char_boundary(end) {
+                end -= 1;
+            }
+            v.truncate(end);
+            v.push('…');
+        }
+        if self.claims.len() >= MAX_CLAIMS && !is_usual_prefix(&claim.prefix) {
+            self.budget.claims += 1;
+            return;
+        }
+        let cost = claim.entry.len() + claim.prefix.len() + claim.version.as_ref().map_or(0, |v| v.len());
+        if self.budget.admit(None, &claim.prefix, cost) {
+            self.claims.push(claim);
+        }
+    }
+
     /// The components this archive level holds.
+    ///
+    /// Every step is a map lookup per record, so this is n·log n in what
+    /// the bounds let the inventory keep.
     pub fn finish(self) -> Vec<Finding> {
         let mut out = Vec::new();
+        let note = self.truncated();
         let file_name = self.file_name.clone().unwrap_or_else(|| last_segment(&self.path).into());
+        let claims = ClaimIndex::new(&self.claims);
+        let examined: alloc::collections::BTreeSet<&str> = self.classes.iter().map(|c| c.entry.as_str()).collect();
         // log4j-core, one group per package location.
         let mut core: BTreeMap<String, Group> = BTreeMap::new();
         for fact in self.classes.iter().filter(|f| f.component == Component::Log4jCore) {
             core.entry(fact.location.clone()).or_default().classes.push(fact);
         }
-        for (component, rel, location, entry) in &self.canonical_names {
-            if *component != Component::Log4jCore {
-                continue;
-            }
-            if self.read.iter().any(|r| r == entry) {
+        // Entries only read (never listed) say nothing: the walker lists
+        // every entry, so they are not part of the archive's directory.
+        for (entry, c) in self.canonical.iter().filter(|(_, c)| c.listed) {
+            if c.read {
                 // Read: its bytes decided. A canonical JndiLookup whose bytes
                 // were not a readable class still counts as present next to
                 // classes that were (the cautious reading of a damaged jar).
-                let examined = self.classes.iter().any(|c| c.entry == *entry);
-                if let (false, "lookup/JndiLookup", Some(g)) = (examined, *rel, core.get_mut(location)) {
+                if let (false, "lookup/JndiLookup", Some(g)) = (examined.contains(entry.as_str()), c.rel, core.get_mut(&c.location)) {
                     g.lookup_by_name = true;
                 }
                 continue;
             }
-            let g = core.entry(location.clone()).or_default();
+            let g = core.entry(c.location.clone()).or_default();
             g.unread.push(entry.clone());
-            if *rel == "lookup/JndiLookup" {
+            if c.rel == "lookup/JndiLookup" {
                 g.lookup_by_name = true;
             }
         }
         let single = core.len() == 1;
         for (location, group) in &core {
-            let claims = self.claims_for(Component::Log4jCore, location, single);
+            let claims = claims.for_group(Component::Log4jCore, location, single);
             out.push(self.core_finding(location, group, &claims, &file_name, true));
         }
 
         // log4j 1.x and reload4j, one group per `org/apache/log4j/` root.
         let bridged = self.claims.iter().any(|c| c.subject == Subject::Bridge);
         let single = self.log4j1.len() == 1;
+        let mut socketnodes: BTreeMap<&str, Vec<&ClassFact>> = BTreeMap::new();
+        for fact in self.classes.iter().filter(|f| f.component == Component::Log4j1) {
+            socketnodes.entry(fact.location.as_str()).or_default().push(fact);
+        }
         for (root, names) in &self.log4j1 {
-            let socketnode: Vec<&ClassFact> = self
-                .classes
-                .iter()
-                .filter(|f| f.component == Component::Log4j1 && root.ends_with(package(Component::Log4j1)) && f.location == *root)
-                .collect();
-            let claims1 = self.claims_for(Component::Log4j1, root, single);
-            let reload = self.claims_for(Component::Reload4j, root, single);
+            let socketnode: &[&ClassFact] = match socketnodes.get(root.as_str()) {
+                Some(facts) if root.ends_with(package(Component::Log4j1)) => facts,
+                _ => &[],
+            };
+            let claims1 = claims.for_group(Component::Log4j1, root, single);
+            let reload = claims.for_group(Component::Reload4j, root, single);
             let by_pom = claims1.iter().any(|c| c.field.starts_with("pom")) && !bridged;
             let vulnerable_classes = !names.cve_classes.is_empty() || !socketnode.is_empty();
             match self.category_facade.get(root) {
@@ -333,7 +565,7 @@ impl ArchiveInventory {
             if !reload.is_empty() {
                 out.push(self.versioned_finding(Component::Reload4j, root, &reload, names.classes));
             } else {
-                out.push(self.log4j1_finding(root, names, &socketnode, &claims1, true));
+                out.push(self.log4j1_finding(root, names, socketnode, &claims1, true));
             }
         }
         // A SocketNode whose entry sits outside any `org/apache/log4j/` path.
@@ -346,25 +578,15 @@ impl ArchiveInventory {
         // logback: metadata decides the version.
         let single = self.logback.len() == 1;
         for (root, count) in &self.logback {
-            let claims = self.claims_for(Component::Logback, &format!("{root}ch/qos/logback/"), single);
+            let claims = claims.for_group(Component::Logback, &format!("{root}ch/qos/logback/"), single);
             out.push(self.versioned_finding(Component::Logback, root, &claims, *count));
         }
+        if let Some(note) = note {
+            for f in &mut out {
+                f.evidence.push(note.clone());
+            }
+        }
         out
-    }
-
-    /// Metadata of `component` that belongs to the group at `location`: the
-    /// one sitting next to the package (`<prefix>META-INF/…` for
-    /// `<prefix>org/…`), or any when the archive holds a single group.
-    fn claims_for(&self, component: Component, location: &str, single: bool) -> Vec<&Claim> {
-        let mut pick: Vec<&Claim> = self
-            .claims
-            .iter()
-            .filter(|c| c.subject == Subject::Component(component))
-            .filter(|c| single || format!("{}{}", c.prefix, package(component)) == location)
-            .collect();
-        // pom first: it names the artifact exactly; manifests get copied.
-        pick.sort_by_key(|c| !c.field.starts_with("pom"));
-        pick
     }
 
     fn finding(&self, component: Component) -> Finding {
@@ -583,6 +805,43 @@ struct Group<'a> {
     lookup_by_name: bool,
 }
 
+/// The metadata of one level by the prefix in front of its `META-INF/`,
+/// built once in `finish` so that matching metadata to each of thousands of
+/// groups is a lookup, not a scan of every claim (which was quadratic).
+struct ClaimIndex<'a> {
+    all: &'a [Claim],
+    by_prefix: BTreeMap<&'a str, Vec<&'a Claim>>,
+}
+
+impl<'a> ClaimIndex<'a> {
+    fn new(all: &'a [Claim]) -> Self {
+        let mut by_prefix: BTreeMap<&str, Vec<&Claim>> = BTreeMap::new();
+        for c in all {
+            by_prefix.entry(c.prefix.as_str()).or_default().push(c);
+        }
+        ClaimIndex { all, by_prefix }
+    }
+
+    /// Metadata of `component` that belongs to the group at `location`: the
+    /// one sitting next to the package (`<prefix>META-INF/…` for
+    /// `<prefix>org/…`), or any when the archive holds a single group.
+    fn for_group(&self, component: Component, location: &str, single: bool) -> Vec<&'a Claim> {
+        let of = |c: &&Claim| c.subject == Subject::Component(component);
+        let mut pick: Vec<&Claim> = if single {
+            self.all.iter().filter(of).collect()
+        } else {
+            // `prefix + package == location` exactly when the location
+            // ends with the package and the rest is the prefix.
+            let near = location.strip_suffix(package(component)).and_then(|p| self.by_prefix.get(p));
+            near.map(|v| v.iter().copied().filter(of).collect()).unwrap_or_default()
+        };
+        // pom first: it names the artifact exactly; manifests get copied.
+        // (A stable sort: among poms, entry order.)
+        pick.sort_by_key(|c| !c.field.starts_with("pom"));
+        pick
+    }
+}
+
 fn last_segment(path: &str) -> &str {
     let tail = path.rsplit("!/").next().unwrap_or(path);
     tail.rsplit(['/', '\\']).next().unwrap_or(tail)
@@ -677,6 +936,11 @@ mod tests {
         assert_eq!(interest("org/"), Interest::Ignore);
         assert_eq!(interest(""), Interest::Ignore);
         assert_eq!(interest("é"), Interest::Ignore);
+        // Over MAX_NAME_LEN the inventory ignores a name, so nothing is read.
+        let long = "a/".repeat(MAX_NAME_LEN / 2);
+        assert_eq!(interest(&format!("{long}org/apache/logging/log4j/core/lookup/JndiLookup.class")), Interest::Ignore);
+        assert_eq!(interest(&format!("{long}META-INF/maven/log4j/log4j/pom.properties")), Interest::Ignore);
+        assert_eq!(interest(&format!("{long}lib/log4j-core-2.14.1.jar")), Interest::MaybeArchive);
     }
 
     #[test]
