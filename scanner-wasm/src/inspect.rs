@@ -115,17 +115,26 @@ fn inspect_part(text: &str, code: u8) -> Option<Option<Inspection>> {
     Some((found.verdict != Verdict::Clean).then_some(found))
 }
 
-/// Evaluate every string token of a JSON document with [`Context::Json`] and
-/// keep the worst. This is a tokenizer, not a parser: it only needs to find
-/// where strings start and end, so it also works on a body cut at the size
-/// limit or on slightly invalid JSON (an unterminated string runs to the end).
+/// Evaluate a JSON document: the whole text with [`Context::Raw`], then every
+/// string token with [`Context::Json`]; keep the worst. The tokens come from
+/// a tokenizer, not a parser: it only needs to find where strings start and
+/// end, so it also works on a body cut at the size limit or on slightly
+/// invalid JSON (an unterminated string runs to the end).
 ///
 /// A token with neither `$` nor `\` cannot become a lookup after JSON
 /// unescaping (a `$` can only come from itself or from an escape such as
 /// `\u0024`), so it is skipped without calling the evaluator: large JSON
 /// bodies are mostly such tokens.
 fn inspect_json_document(doc: &str) -> Option<Inspection> {
-    let mut best: Option<Inspection> = None;
+    // First the whole text as received: an application that logs raw
+    // request bodies would substitute across string boundaries, e.g.
+    // `{"a":"${jndi:ldap://x/","b":"}"}` is valid JSON whose raw text holds
+    // a lookup that no single string token does.
+    let raw = evaluate(doc, Context::Raw);
+    if raw.verdict == Verdict::Live {
+        return Some(raw);
+    }
+    let mut best: Option<Inspection> = (raw.verdict != Verdict::Clean).then_some(raw);
     for token in json_string_tokens(doc) {
         if !token.bytes().any(|b| b == b'$' || b == b'\\') {
             continue;
