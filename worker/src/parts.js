@@ -166,6 +166,27 @@ export async function bodyParts(kind, bytes, complete, contentType) {
 }
 
 /**
+ * Whether a part's text can hold a lookup once decoded for its context.
+ * Log4j substitutes only at a literal `$`, and each decoding can make a `$`
+ * only from its own escape character: `%24` (url), `\u0024` (json),
+ * `&#36;` / `&dollar;` (html). Base64 can hide anything, so `basic-auth`
+ * and `any` are always inspected. This never skips a part the evaluator
+ * could flag; it only saves copying clean text into wasm (V8's `indexOf`
+ * is much faster than any scan behind the boundary).
+ */
+function mayHoldLookup(text, context) {
+  if (text.indexOf('$') >= 0) return true;
+  switch (context) {
+    case 'raw': return false;
+    case 'url': return text.indexOf('%') >= 0;
+    case 'json':
+    case 'json-document': return text.indexOf('\\') >= 0;
+    case 'html': return text.indexOf('&') >= 0;
+    default: return true;
+  }
+}
+
+/**
  * Run a batch through scanner-wasm in one boundary crossing.
  * @param {{inspectParts: Function}} wasm
  * @param {Record<string, number>} codes context name -> code
@@ -173,17 +194,20 @@ export async function bodyParts(kind, bytes, complete, contentType) {
  * @returns {{part: string, inspection: object}|null} the first worst hit
  */
 export function inspectAll(wasm, codes, parts) {
-  const lengths = new Uint32Array(parts.length);
-  const contexts = new Uint8Array(parts.length);
+  const keep = [];
+  for (const p of parts) if (mayHoldLookup(p[1], p[2])) keep.push(p);
+  if (keep.length === 0) return null;
+  const lengths = new Uint32Array(keep.length);
+  const contexts = new Uint8Array(keep.length);
   let joined = '';
-  for (let i = 0; i < parts.length; i++) {
-    const text = parts[i][1];
+  for (let i = 0; i < keep.length; i++) {
+    const text = keep[i][1];
     // V8 builds `joined` as a rope; the one flatten happens when
     // wasm-bindgen copies it into wasm memory.
     joined += text;
     lengths[i] = text.length;
-    contexts[i] = codes[parts[i][2]];
+    contexts[i] = codes[keep[i][2]];
   }
   const hit = wasm.inspectParts(joined, lengths, contexts);
-  return hit === null ? null : { part: parts[hit.index][0], inspection: hit.inspection };
+  return hit === null ? null : { part: keep[hit.index][0], inspection: hit.inspection };
 }
