@@ -477,3 +477,44 @@ fn streamed_tar_gz_and_gz_members() {
         vulnerable_2141(&r, "core.jar.gz");
     }
 }
+
+#[test]
+fn progress_through_a_tar_gz() {
+    // Members of a .tar.gz come as a stream; progress still moves through
+    // the compressed input before the end, and ends at its length.
+    let mut tar = tar::Builder::new(Vec::new());
+    let hello = corpus("archives/google-helloworld.jar");
+    // Incompressible filler, so the gzip is long enough to be read in
+    // many pieces.
+    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    let mut noise = || -> Vec<u8> {
+        (0..4096)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    };
+    for i in 0..600 {
+        let (name, data) = if i % 100 == 0 { (format!("lib/h{i}.jar"), hello.clone()) } else { (format!("data/{i}.bin"), noise()) };
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        tar.append_data(&mut h, name, data.as_slice()).expect("append");
+    }
+    assert!(tar.get_ref().len() > 2_000_000);
+    let tar = tar.into_inner().expect("tar");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&tar).expect("gzip");
+    let gz = gz.finish().expect("gzip");
+    let (r, w) = scan("many.tar.gz", &gz);
+    assert_eq!(errors(&r), vec![]);
+    assert_eq!(w.opened.len(), 7, "the tar and its six jars");
+    let len = gz.len() as u64;
+    assert!(w.calls.iter().any(|&(b, _)| b > 0 && b < len), "no progress before the end: {:?}", w.calls);
+    assert_eq!(w.calls.last().copied(), Some((len, r.scanned.entries)));
+    assert!(w.calls.windows(2).all(|p| p[0].0 <= p[1].0), "progress not monotonic");
+}

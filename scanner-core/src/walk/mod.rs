@@ -20,7 +20,9 @@
 //!
 //! Every limit hit, and every damaged entry, becomes a [`ScanError`] for that
 //! entry; the scan of everything else goes on.
+use std::cell::Cell;
 use std::io::{Read, Seek};
+use std::rc::Rc;
 use std::string::String;
 
 use crate::detect;
@@ -114,7 +116,7 @@ pub fn scan_bytes(file: &str, bytes: &[u8], limits: &Limits) -> Report {
 }
 
 fn scan_src(file: &str, src: &mut dyn Src, limits: &Limits, progress: &mut dyn Progress) -> Report {
-    let mut w = Walker { file, limits, report: Report::default(), inflated: 0, top_done: 0, held: 0, progress };
+    let mut w = Walker { file, limits, report: Report::default(), inflated: 0, top_done: 0, held: 0, stream_pos: Rc::default(), progress };
     w.report.scanned.files = 1;
     w.report.scanned.bytes = src.len();
     w.scan_top(src);
@@ -215,6 +217,9 @@ struct Walker<'a> {
     top_done: u64,
     /// Bytes of nested archives held in memory by the levels being walked.
     held: u64,
+    /// Compressed bytes of a top-level gzip read so far: its members come
+    /// as a stream, so this is the only measure of progress through it.
+    stream_pos: Rc<Cell<u64>>,
     progress: &'a mut dyn Progress,
 }
 
@@ -242,7 +247,8 @@ impl Walker<'_> {
 
     fn entry_seen(&mut self, top_level: bool, upto: u64) {
         self.report.scanned.entries += 1;
-        if top_level && upto > self.top_done {
+        let upto = if top_level { upto } else { 0 }.max(self.stream_pos.get()).min(self.report.scanned.bytes);
+        if upto > self.top_done {
             self.top_done = upto;
         }
         if self.report.scanned.entries % 256 == 0 {

@@ -6,6 +6,7 @@
 //! so members are met in order and a nested ZIP (which needs random access)
 //! is buffered, within `max_entry_bytes`.
 use std::cell::Cell;
+use std::rc::Rc;
 use std::io::{self, Cursor, Read};
 use std::string::String;
 use std::vec::Vec;
@@ -35,6 +36,8 @@ pub(super) struct Budgeted<'c, R> {
     /// Compressed bytes read so far, for the ratio.
     pub(super) consumed: fn(&R) -> u64,
     pub(super) tripped: &'c Cell<Option<ErrorKind>>,
+    /// Where to publish `consumed` for progress (top-level gzip only).
+    pub(super) pos: Option<Rc<Cell<u64>>>,
 }
 
 impl<R: Read> Read for Budgeted<'_, R> {
@@ -42,6 +45,9 @@ impl<R: Read> Read for Budgeted<'_, R> {
         let n = self.inner.read(buf)?;
         self.out += n as u64;
         let consumed = (self.consumed)(&self.inner).max(1);
+        if let Some(pos) = &self.pos {
+            pos.set(consumed);
+        }
         let kind = if self.out > self.allowed {
             Some(ErrorKind::SizeLimit)
         } else if self.out > (1 << 20) && self.out / consumed > self.max_ratio {
@@ -173,6 +179,8 @@ impl Walker<'_> {
             max_ratio: self.limits.max_ratio,
             consumed: |d: &MultiGzDecoder<SrcReader<'_>>| d.get_ref().consumed(),
             tripped: &tripped,
+            // Only the top level's bytes are the input's progress.
+            pos: (depth == 0).then(|| self.stream_pos.clone()),
         };
         let mut first = Vec::new();
         let got = (&mut gz).take(HEAD_LEN as u64).read_to_end(&mut first);

@@ -144,6 +144,9 @@ fn check_end(src: &mut dyn Src, rec: &[u8], pos: u64) -> std::io::Result<Option<
 #[derive(Debug, Clone)]
 struct Record {
     name: String,
+    /// Length of the name as stored. `name` is decoded lossily (an invalid
+    /// UTF-8 byte becomes the 3-byte U+FFFD), so byte ranges must use this.
+    name_len: u64,
     flags: u16,
     method: u16,
     crc: u32,
@@ -164,8 +167,12 @@ struct CdReader {
 }
 
 const CD_CHUNK: usize = 256 * 1024;
-/// Bytes of entry names kept between the two passes over one directory.
-const MAX_TODO_BYTES: u64 = 16 << 20;
+/// Nested archives still opened after `max_entries` (their names are no
+/// longer listed): a vulnerable jar may sit at the end of a huge archive,
+/// but the walk must stay bounded.
+const MAX_ARCHIVES_PAST_LIMIT: u64 = 10_000;
+/// Names of overlapping entries quoted in the `bomb` message.
+const NAMES_QUOTED: usize = 5;
 
 impl CdReader {
     fn new(end: &End) -> Self {
@@ -204,6 +211,7 @@ impl CdReader {
         let (nlen, xlen, clen) = (u16le(h, 28) as usize, u16le(h, 30) as usize, u16le(h, 32) as usize);
         let mut rec = Record {
             name: String::new(),
+            name_len: nlen as u64,
             flags: u16le(h, 8),
             method: u16le(h, 10),
             crc: u32le(h, 16),
@@ -278,14 +286,16 @@ impl Walker<'_> {
         self.report.scanned.archives += 1;
         self.progress.archive_opened(path);
         let mut inv = detect::ArchiveInventory::new(self.file, path);
+        let len = src.len();
 
-        // Pass 1: every name to the inventory; remember only what we will
-        // read, plus each entry's byte range for the overlap check.
-        let mut todo: Vec<(Record, Action)> = Vec::new();
+        // Pass 1: every name to the inventory, and each entry's byte range
+        // for the overlap check. Nothing else is kept per entry: pass 2
+        // reads the central directory again instead of holding the names
+        // it needs (500,000 names would otherwise take tens of MB, and a
+        // cap on them silently dropped entries well below `max_entries`).
         let mut ranges: Vec<(u64, u64)> = Vec::new();
         let mut cd = CdReader::new(&end);
-        let mut count = 0u64;
-        let mut todo_bytes = 0u64;
+        let mut pick = Picker::new(self.limits.max_entries);
         loop {
             let rec = match cd.next(src, end.base) {
                 Ok(Some(rec)) => rec,
@@ -295,51 +305,103 @@ impl Walker<'_> {
                     break;
                 }
             };
-            if count == self.limits.max_entries {
+            let picked = pick.pick(&rec.name);
+            if pick.count > self.limits.max_entries && !pick.reported {
+                pick.reported = true;
                 self.error(
                     path,
                     ErrorKind::EntryLimit,
-                    &std::format!("more than {} entries (max_entries); the rest were not listed", self.limits.max_entries),
+                    &std::format!(
+                        "more than {} entries (max_entries); the rest were not listed, only nested archives among them were opened (at most {MAX_ARCHIVES_PAST_LIMIT})",
+                        self.limits.max_entries
+                    ),
                 );
-                break;
             }
-            count += 1;
-            let data_end = rec.local.saturating_add(LOCAL_LEN + rec.name.len() as u64).saturating_add(rec.csize);
-            ranges.push((rec.local, data_end));
-            self.entry_seen(depth == 0, data_end.min(src.len()));
-            inv.add_name(&rec.name);
-            let action = action_for(&rec.name, detect::interest(&rec.name));
-            if action != Action::Skip {
-                // Names are up to 64 KiB each; bound what is kept for pass 2
-                // so a directory of huge names cannot exhaust memory.
-                todo_bytes += rec.name.len() as u64 + 64;
-                if todo_bytes > MAX_TODO_BYTES {
-                    self.error(path, ErrorKind::EntryLimit, "too many entries to read (names over 16 MiB in all)");
-                    break;
-                }
-                todo.push((rec, action));
+            let listed = match picked {
+                Pick::Listed(_) => true,
+                Pick::PastLimit(_) => false,
+                Pick::Ignored => continue,
+            };
+            let data_end = range_end(&rec, len);
+            if listed {
+                self.entry_seen(depth == 0, data_end.unwrap_or(rec.local).min(len));
+                inv.add_name(&rec.name);
+            }
+            match data_end {
+                Some(data_end) => ranges.push((rec.local, data_end)),
+                // A range past the end of the archive is impossible: a lie
+                // about this entry only. Kept out of the overlap check, or
+                // it would "overlap" every entry after it.
+                None => self.error(
+                    &std::format!("{path}!/{}", rec.name),
+                    ErrorKind::CorruptEntry,
+                    &std::format!(
+                        "local header at offset {} with {} bytes of data runs past the end of the archive ({len} bytes)",
+                        rec.local, rec.csize
+                    ),
+                ),
             }
         }
 
         let bad = overlapping(&mut ranges);
+        // Local-header starts, sorted: where each entry's data must end at
+        // the latest (pass 2 checks this with the local header's own name
+        // and extra lengths, which pass 1 cannot know without reading every
+        // local header).
+        let mut starts: Vec<u64> = ranges.iter().map(|r| r.0).collect();
         drop(ranges);
-        if !bad.is_empty() {
-            self.error(
-                path,
-                ErrorKind::Bomb,
-                &std::format!("{} entries share bytes with another entry (overlapping local headers); they were not read", bad.len()),
-            );
-        }
+        starts.dedup();
 
-        // Pass 2: read what the detector asked for, open nested archives.
-        for (rec, action) in todo {
+        // Pass 2: the same entries in the same order (same `Picker`); read
+        // what the detector asked for, open nested archives.
+        let mut shared = Shared::default();
+        let mut cd = CdReader::new(&end);
+        let mut pick = Picker::new(self.limits.max_entries);
+        // Errors of the directory itself were reported by pass 1.
+        while let Ok(Some(rec)) = cd.next(src, end.base) {
+            let action = match pick.pick(&rec.name) {
+                Pick::Listed(a) | Pick::PastLimit(a) => a,
+                Pick::Ignored => continue,
+            };
+            if range_end(&rec, len).is_none() {
+                continue; // reported by pass 1
+            }
             if bad.contains(&rec.local) {
+                shared.add(&rec.name);
                 continue;
             }
+            if action == Action::Skip {
+                continue;
+            }
+            let start = data_start(src, &rec);
+            if let Ok(start) = start {
+                // The next entry's local header, or the central directory,
+                // bounds this entry's data. Local name/extra lengths can
+                // point many entries' data at one shared deflate stream
+                // while their central ranges look disjoint.
+                let i = starts.partition_point(|&s| s <= rec.local);
+                let bound = starts.get(i).copied().unwrap_or(if end.cd_start > rec.local { end.cd_start } else { len });
+                if start.saturating_add(rec.csize) > bound {
+                    shared.add(&rec.name);
+                    continue;
+                }
+            }
             let entry_path = std::format!("{path}!/{}", rec.name);
-            if let Err(f) = self.zip_entry(src, &rec, action, &entry_path, depth, &mut inv) {
+            if let Err(f) = self.zip_entry(src, &rec, start, action, &entry_path, depth, &mut inv) {
                 self.fail(&entry_path, f);
             }
+        }
+        if shared.count > 0 {
+            let more = shared.count - shared.names.len() as u64;
+            let mut msg = std::format!(
+                "{} entries share bytes with another entry (overlapping data ranges); they were not read: {}",
+                shared.count,
+                shared.names.join(", ")
+            );
+            if more > 0 {
+                msg.push_str(&std::format!(" and {more} more"));
+            }
+            self.error(path, ErrorKind::Bomb, &msg);
         }
         self.finish(inv);
     }
@@ -348,6 +410,7 @@ impl Walker<'_> {
         &mut self,
         src: &mut dyn Src,
         rec: &Record,
+        start: Result<u64, Fail>,
         action: Action,
         entry_path: &str,
         depth: u32,
@@ -364,7 +427,7 @@ impl Walker<'_> {
                 Err(Fail::new(ErrorKind::UnsupportedCompression, std::format!("compression method {}", rec.method)))
             };
         }
-        let start = data_start(src, rec)?;
+        let start = start?;
         match action {
             Action::Skip => Ok(()),
             Action::Read => {
@@ -425,6 +488,7 @@ impl Walker<'_> {
             max_ratio: self.limits.max_ratio,
             consumed: |d: &DeflateDecoder<SrcReader<'_>>| d.total_in(),
             tripped: &tripped,
+            pos: None,
         };
         let res = self.stream_nested_zip(&mut stream, entry_path, depth);
         self.inflated = self.inflated.saturating_add(stream.out);
@@ -495,6 +559,74 @@ impl Walker<'_> {
             ));
         }
         Ok(out)
+    }
+}
+
+/// Where an entry's bytes end by its central record (local header with
+/// the central name length, then the data), or `None` if that is past the
+/// end of the archive, which no real entry can be.
+fn range_end(rec: &Record, len: u64) -> Option<u64> {
+    let end = rec.local.checked_add(LOCAL_LEN + rec.name_len)?.checked_add(rec.csize)?;
+    (end <= len).then_some(end)
+}
+
+/// What [`Walker::walk_zip`] does with the entries of one directory, in
+/// order: the first `max_entries` are listed; after that only nested
+/// archives are still opened, at most [`MAX_ARCHIVES_PAST_LIMIT`]. Both
+/// passes use one each, so they pick the same entries.
+struct Picker {
+    max: u64,
+    /// Entries met so far.
+    count: u64,
+    past_limit: u64,
+    /// The `entry-limit` error was given.
+    reported: bool,
+}
+
+enum Pick {
+    Listed(Action),
+    PastLimit(Action),
+    Ignored,
+}
+
+impl Picker {
+    fn new(max: u64) -> Self {
+        Picker { max, count: 0, past_limit: 0, reported: false }
+    }
+
+    fn pick(&mut self, name: &str) -> Pick {
+        self.count += 1;
+        let action = action_for(name, detect::interest(name));
+        if self.count <= self.max {
+            Pick::Listed(action)
+        } else if action == Action::Archive && self.past_limit < MAX_ARCHIVES_PAST_LIMIT {
+            self.past_limit += 1;
+            Pick::PastLimit(action)
+        } else {
+            Pick::Ignored
+        }
+    }
+}
+
+/// Entries left unread because their bytes overlap another's.
+#[derive(Default)]
+struct Shared {
+    count: u64,
+    /// The first few, for the message.
+    names: Vec<String>,
+}
+
+impl Shared {
+    fn add(&mut self, name: &str) {
+        self.count += 1;
+        if self.names.len() < NAMES_QUOTED {
+            // Quote at most 200 characters of a (possibly 64 KiB) name.
+            let mut n: String = name.chars().take(200).collect();
+            if n.len() < name.len() {
+                n.push('…');
+            }
+            self.names.push(n);
+        }
     }
 }
 
