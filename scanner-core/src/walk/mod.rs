@@ -18,7 +18,7 @@
 //! place as a window of its parent; a nested DEFLATED one is inflated into
 //! memory up to [`Limits::max_entry_bytes`].
 //!
-//! Every limit hit, and every damaged entry, becomes a [`ScanError`] for that
+//! Every limit hit, and every damaged entry, becomes a [`ScanError`](crate::report::ScanError) for that
 //! entry; the scan of everything else goes on.
 use std::cell::Cell;
 use std::io::{Read, Seek};
@@ -26,8 +26,9 @@ use std::rc::Rc;
 use std::string::String;
 
 use crate::detect;
-use crate::report::{ErrorKind, Report, ScanError};
+use crate::report::{ErrorKind, Report};
 
+mod errcap;
 mod source;
 mod stream;
 mod tar;
@@ -116,7 +117,7 @@ pub fn scan_bytes(file: &str, bytes: &[u8], limits: &Limits) -> Report {
 }
 
 fn scan_src(file: &str, src: &mut dyn Src, limits: &Limits, progress: &mut dyn Progress) -> Report {
-    let mut w = Walker { file, limits, report: Report::default(), inflated: 0, top_done: 0, held: 0, stream_pos: Rc::default(), progress };
+    let mut w = Walker { file, limits, report: Report::default(), inflated: Rc::default(), top_done: 0, held: 0, stream_pos: Rc::default(), errs: Default::default(), progress };
     w.report.scanned.files = 1;
     w.report.scanned.bytes = src.len();
     w.scan_top(src);
@@ -211,8 +212,12 @@ struct Walker<'a> {
     file: &'a str,
     limits: &'a Limits,
     report: Report,
-    /// Bytes inflated so far over the whole scan.
-    inflated: u64,
+    /// Bytes inflated so far over the whole scan. Shared with the
+    /// decoders of streams being read (`tar::Budgeted`), so bytes inflated
+    /// by an outer stream count while the levels inside it are walked.
+    inflated: Rc<Cell<u64>>,
+    /// Error count of the archive level being walked (`errcap`).
+    errs: errcap::ErrCap,
     /// Progress through the top-level input.
     top_done: u64,
     /// Bytes of nested archives held in memory by the levels being walked.
@@ -238,7 +243,8 @@ impl Fail {
 
 impl Walker<'_> {
     fn error(&mut self, path: &str, kind: ErrorKind, msg: &str) {
-        self.report.errors.push(ScanError { path: path.into(), kind, error: std::format!("{kind}: {msg}") });
+        // Bounded in number and length per level: see `errcap`.
+        self.push_error(path, kind, msg);
     }
 
     fn fail(&mut self, path: &str, f: Fail) {
@@ -259,8 +265,9 @@ impl Walker<'_> {
 
     /// Charge `n` inflated bytes to the scan budget.
     fn charge(&mut self, n: u64) -> Result<(), Fail> {
-        self.inflated = self.inflated.saturating_add(n);
-        if self.inflated > self.limits.max_scan_bytes {
+        let total = self.inflated.get().saturating_add(n);
+        self.inflated.set(total);
+        if total > self.limits.max_scan_bytes {
             return Err(Fail::new(
                 ErrorKind::SizeLimit,
                 std::format!("more than {} bytes inflated in this scan (max_scan_bytes)", self.limits.max_scan_bytes),

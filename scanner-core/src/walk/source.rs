@@ -115,11 +115,6 @@ impl<'a> SrcReader<'a> {
         let end = start.saturating_add(len).min(src.len());
         SrcReader { src, start, end, pos: start.min(end) }
     }
-
-    /// Bytes read so far (for compression-ratio checks).
-    pub(crate) fn consumed(&self) -> u64 {
-        self.pos - self.start
-    }
 }
 
 impl Read for SrcReader<'_> {

@@ -7,12 +7,14 @@
 //! descriptor ends (its size is only after the data), or see a prefix
 //! before the first local header. Both end the walk of that archive with
 //! `bad-zip`; the entries met so far still count.
+use std::cell::Cell;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::string::String;
 use std::vec::Vec;
 
 use flate2::bufread::DeflateDecoder;
 
+use super::tar::limit_kind;
 use super::{action_for, sniff_head, Action, Container, Fail, Walker, HEAD_LEN};
 use crate::detect;
 use crate::report::ErrorKind;
@@ -62,12 +64,29 @@ struct Local {
     zip64: bool,
 }
 
-/// The local header after its signature; `None` at the first record that
-/// is not one (the central directory).
-fn local_header(r: &mut dyn Read) -> io::Result<Option<Local>> {
+/// What comes next in a streamed ZIP.
+enum Next {
+    Entry(Local),
+    /// The central directory (or the end record of an empty archive): the
+    /// entries are done.
+    End,
+    /// Anything else, or the stream ending first: the walk lost step (a
+    /// STORED entry whose size lies, junk between entries) and what follows
+    /// is unknown. `None` if the stream ended.
+    Lost(Option<[u8; 4]>),
+}
+
+/// The next record: a local header (read whole), or where the entries end.
+fn local_header(r: &mut dyn Read) -> io::Result<Next> {
     let mut sig = [0u8; 4];
-    if !read_full(r, &mut sig)? || &sig != b"PK\x03\x04" {
-        return Ok(None);
+    if !read_full(r, &mut sig)? {
+        return Ok(Next::Lost(None));
+    }
+    match &sig {
+        b"PK\x03\x04" => {}
+        // Central header, end record, ZIP64 end record.
+        b"PK\x01\x02" | b"PK\x05\x06" | b"PK\x06\x06" => return Ok(Next::End),
+        _ => return Ok(Next::Lost(Some(sig))),
     }
     let mut h = [0u8; 26];
     if !read_full(r, &mut h)? {
@@ -110,7 +129,32 @@ fn local_header(r: &mut dyn Read) -> io::Result<Option<Local>> {
         }
         x = &x[4 + size..];
     }
-    Ok(Some(local))
+    Ok(Next::Entry(local))
+}
+
+/// The stream of a ZIP, counting its bytes so that a lost step can say
+/// where.
+struct Offset<'a> {
+    inner: &'a mut dyn BufRead,
+    pos: u64,
+}
+
+impl Read for Offset<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl BufRead for Offset<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, n: usize) {
+        self.pos += n as u64;
+        self.inner.consume(n)
+    }
 }
 
 impl Walker<'_> {
@@ -119,15 +163,37 @@ impl Walker<'_> {
     pub(super) fn stream_zip(&mut self, r: &mut dyn BufRead, path: &str, depth: u32) -> io::Result<()> {
         self.report.scanned.archives += 1;
         self.progress.archive_opened(path);
+        let lvl = self.enter_level(depth);
         let mut inv = detect::ArchiveInventory::new(self.file, path);
-        let result = self.stream_entries(r, path, depth, &mut inv);
+        let mut r = Offset { inner: r, pos: 0 };
+        let result = self.stream_entries(&mut r, path, depth, &mut inv);
         self.finish(inv);
+        self.leave_level(lvl, path);
         result
     }
 
-    fn stream_entries(&mut self, r: &mut dyn BufRead, path: &str, depth: u32, inv: &mut detect::ArchiveInventory) -> io::Result<()> {
+    fn stream_entries(&mut self, r: &mut Offset<'_>, path: &str, depth: u32, inv: &mut detect::ArchiveInventory) -> io::Result<()> {
         let mut count = 0u64;
-        while let Some(local) = local_header(r)? {
+        loop {
+            let at = r.pos;
+            let local = match local_header(r)? {
+                Next::Entry(local) => local,
+                Next::End => return Ok(()),
+                // Only the central directory ends the entries; stopping
+                // silently here hid every entry after the one out of step.
+                Next::Lost(sig) => {
+                    let what = match sig {
+                        Some(s) => std::format!("bytes {:02x} {:02x} {:02x} {:02x}", s[0], s[1], s[2], s[3]),
+                        None => String::from("the end of the stream"),
+                    };
+                    self.error(
+                        path,
+                        ErrorKind::BadZip,
+                        &std::format!("no local header at offset {at} ({what}, not a ZIP record); entries after it were not listed"),
+                    );
+                    return Ok(());
+                }
+            };
             if count == self.limits.max_entries {
                 self.error(
                     path,
@@ -177,15 +243,23 @@ impl Walker<'_> {
                 self.stream_entry(&mut raw, &local, action, &entry_path, depth, inv)?;
                 drain(&mut raw)?;
             } else {
-                let mut dec = DeflateDecoder::new(&mut raw);
+                // Every inflated byte is charged to the scan budget and the
+                // ratio check, the ones drained only to find a data-
+                // descriptor entry's end too: uncharged, 1.4 MB inflated
+                // for a minute (200 GiB).
+                let tripped = Cell::new(None);
+                let consumed = |d: &DeflateDecoder<&mut io::Take<&mut Offset<'_>>>| d.total_in();
+                let mut dec = self.budgeted(DeflateDecoder::new(&mut raw), consumed, &tripped);
                 let res = if action == Action::Skip { Ok(()) } else { self.stream_entry(&mut dec, &local, action, &entry_path, depth, inv) };
+                let kind = |e: &io::Error| limit_kind(e).or(tripped.get()).unwrap_or(ErrorKind::CorruptEntry);
                 if descriptor {
                     // Only the end of the deflate stream says where the
                     // entry ends: inflate the rest to find it.
                     match res.and_then(|_| drain(&mut dec)) {
                         Ok(()) => {}
                         Err(e) => {
-                            self.error(&entry_path, ErrorKind::CorruptEntry, &std::format!("{e}; the rest was not listed"));
+                            let k = kind(&e);
+                            self.error(&entry_path, k, &std::format!("{e}; the rest was not listed"));
                             return Ok(());
                         }
                     }
@@ -193,14 +267,14 @@ impl Walker<'_> {
                     skip_descriptor(r, local.zip64)?;
                 } else {
                     if let Err(e) = res {
-                        self.error(&entry_path, ErrorKind::CorruptEntry, &std::format!("{e}"));
+                        let k = kind(&e);
+                        self.error(&entry_path, k, &std::format!("{e}"));
                     }
                     drop(dec);
                     drain(&mut raw)?;
                 }
             }
         }
-        Ok(())
     }
 
     /// One entry's inflated data: read it, or open it as a nested archive.
@@ -216,10 +290,9 @@ impl Walker<'_> {
     ) -> io::Result<()> {
         if action == Action::Read {
             match read_up_to(data, self.limits.max_entry_bytes)? {
-                Ok(bytes) => {
-                    self.charge(bytes.len() as u64).map_err(|f| io::Error::other(f.msg))?;
-                    inv.add_data(&local.name, &bytes);
-                }
+                // Already charged: `data` is a budgeted decoder, or STORED
+                // bytes of a stream that one decoded.
+                Ok(bytes) => inv.add_data(&local.name, &bytes),
                 Err(_) => self.error(entry_path, ErrorKind::SizeLimit, "entry larger than max_entry_bytes"),
             }
             return Ok(());

@@ -20,7 +20,6 @@ use std::vec::Vec;
 use flate2::read::DeflateDecoder;
 
 use super::source::{head, Src, SrcReader, Window};
-use super::tar::Budgeted;
 use super::{action_for, sniff_head, Action, Container, Fail, Walker, HEAD_LEN};
 use crate::detect;
 use crate::report::ErrorKind;
@@ -285,6 +284,7 @@ impl Walker<'_> {
         };
         self.report.scanned.archives += 1;
         self.progress.archive_opened(path);
+        let lvl = self.enter_level(depth);
         let mut inv = detect::ArchiveInventory::new(self.file, path);
         let len = src.len();
 
@@ -404,6 +404,7 @@ impl Walker<'_> {
             self.error(path, ErrorKind::Bomb, &msg);
         }
         self.finish(inv);
+        self.leave_level(lvl, path);
     }
 
     fn zip_entry(
@@ -481,17 +482,9 @@ impl Walker<'_> {
     /// A nested DEFLATED ZIP too big to hold: walked as it inflates.
     fn stream_entry_zip(&mut self, src: &mut dyn Src, rec: &Record, start: u64, entry_path: &str, depth: u32) -> Result<(), Fail> {
         let tripped = Cell::new(None);
-        let mut stream = Budgeted {
-            inner: DeflateDecoder::new(SrcReader::new(src, start, rec.csize)),
-            out: 0,
-            allowed: self.limits.max_scan_bytes.saturating_sub(self.inflated),
-            max_ratio: self.limits.max_ratio,
-            consumed: |d: &DeflateDecoder<SrcReader<'_>>| d.total_in(),
-            tripped: &tripped,
-            pos: None,
-        };
+        let consumed = |d: &DeflateDecoder<SrcReader<'_>>| d.total_in();
+        let mut stream = self.budgeted(DeflateDecoder::new(SrcReader::new(src, start, rec.csize)), consumed, &tripped);
         let res = self.stream_nested_zip(&mut stream, entry_path, depth);
-        self.inflated = self.inflated.saturating_add(stream.out);
         match (res, tripped.get()) {
             (Err(f), Some(kind)) => Err(Fail::new(kind, f.msg)),
             (res, _) => res,
