@@ -230,7 +230,8 @@ async function runQueue() {
   showStatus(state.cancelled
     ? `Scan cancelled. Results below cover the ${state.reports.length} files finished before that.`
     : `Scanned ${state.reports.length + state.pageErrors.length} files in ${secs} s.`);
-  scheduleRender();
+  // Paint now, not on the next frame: "done" must describe what is shown.
+  render();
   document.body.dataset.scan = state.cancelled ? 'cancelled' : 'done';
 }
 
