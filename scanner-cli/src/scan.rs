@@ -95,15 +95,28 @@ pub fn main(args: &[String]) -> u8 {
     let mut total = Report::default();
     let mut files = Vec::new();
     let mut seen_dirs = HashSet::new();
+    let mut specials = (0u64, String::new());
     for p in &opts.paths {
-        collect(Path::new(p), true, opts.follow, &mut seen_dirs, &mut files, &mut total.errors);
+        collect(Path::new(p), true, opts.follow, &mut seen_dirs, &mut files, &mut total.errors, &mut specials);
+    }
+    if specials.0 > 0 {
+        // Skipped on purpose, but said: a scan that silently read less
+        // than it was given looks like a clean result.
+        total.errors.push(ScanError {
+            path: specials.1,
+            kind: ErrorKind::Io,
+            error: format!("io: {} special file(s) (FIFO, socket or device) inside the folders were not read; this is the first", specials.0),
+        });
     }
     let limits = Limits::default();
     let mut opened = 0u64;
     for path in &files {
         let name = path.to_string_lossy();
-        match File::open(path).and_then(|f| f.metadata().map(|m| (f, m.len()))) {
-            Ok((f, len)) => {
+        match File::open(path).and_then(|f| f.metadata().map(|m| (f, m))) {
+            // Replaced by something else since it was listed.
+            Ok((_, m)) if !m.is_file() => total.errors.push(not_regular(&name)),
+            Ok((f, m)) => {
+                let len = m.len();
                 opened += 1;
                 let r = scan_reader(&name, f, len, &limits, &mut ());
                 merge(&mut total, r);
@@ -137,6 +150,12 @@ pub fn main(args: &[String]) -> u8 {
     }
 }
 
+/// A path named on the command line that is a FIFO, socket or device:
+/// reading one can block forever (a FIFO) or never end (`/dev/zero`).
+fn not_regular(path: &str) -> ScanError {
+    ScanError { path: path.into(), kind: ErrorKind::Io, error: "io: not a regular file or folder (FIFO, socket or device); not read".into() }
+}
+
 fn io_error(path: &str, e: &io::Error) -> ScanError {
     ScanError { path: path.into(), kind: ErrorKind::Io, error: format!("io: {e}") }
 }
@@ -156,7 +175,17 @@ fn merge(total: &mut Report, r: Report) {
 /// followed only with `--follow-symlinks`, and a folder already visited
 /// (by device and inode) is not entered again, so link loops end.
 /// FIFOs, sockets and devices are never opened: reading one can block.
-fn collect(path: &Path, top: bool, follow: bool, seen: &mut HashSet<(u64, u64)>, out: &mut Vec<PathBuf>, errors: &mut Vec<ScanError>) {
+/// Named on the command line, one is an error; inside folders they are
+/// counted in `specials` (with the first one's path).
+fn collect(
+    path: &Path,
+    top: bool,
+    follow: bool,
+    seen: &mut HashSet<(u64, u64)>,
+    out: &mut Vec<PathBuf>,
+    errors: &mut Vec<ScanError>,
+    specials: &mut (u64, String),
+) {
     let name = path.to_string_lossy();
     let meta = match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() && !(top || follow) => return,
@@ -172,6 +201,14 @@ fn collect(path: &Path, top: bool, follow: bool, seen: &mut HashSet<(u64, u64)>,
         return;
     }
     if !meta.is_dir() {
+        if top {
+            errors.push(not_regular(&name));
+        } else {
+            specials.0 += 1;
+            if specials.0 == 1 {
+                specials.1 = name.into_owned();
+            }
+        }
         return;
     }
     if !seen.insert(dir_id(path, &meta)) {
@@ -183,7 +220,7 @@ fn collect(path: &Path, top: bool, follow: bool, seen: &mut HashSet<(u64, u64)>,
     };
     children.sort();
     for child in children {
-        collect(&child, false, follow, seen, out, errors);
+        collect(&child, false, follow, seen, out, errors, specials);
     }
 }
 
@@ -239,5 +276,20 @@ mod tests {
         assert!(parse(&args(&["--format", "xml", "a"])).is_err());
         assert!(parse(&args(&["--bogus", "a"])).is_err());
         assert!(parse(&args(&["--quiet"])).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_reported() {
+        // /dev/null is a character device: named, it is an error (and not
+        // opened); inside a folder (/dev) devices are only counted.
+        let (mut seen, mut files, mut errors, mut specials) = (HashSet::new(), Vec::new(), Vec::new(), (0, String::new()));
+        collect(Path::new("/dev/null"), true, false, &mut seen, &mut files, &mut errors, &mut specials);
+        assert_eq!((files.len(), errors.len(), specials.0), (0, 1, 0));
+        assert_eq!(errors[0].kind, ErrorKind::Io);
+        assert!(errors[0].error.contains("not a regular file"));
+        errors.clear();
+        collect(Path::new("/dev"), true, false, &mut seen, &mut files, &mut errors, &mut specials);
+        assert!(specials.0 > 0, "/dev holds devices");
     }
 }

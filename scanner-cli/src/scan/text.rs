@@ -3,6 +3,26 @@ use std::io::{self, Write};
 
 use scanner_core::{Report, Status};
 
+/// `s` safe for a terminal: control characters (CR, ESC, newlines, …) and
+/// the bidirectional overrides are written as `\u{…}` escapes. Paths and
+/// versions come from the scanned files, and a name with `\r\x1b[2K`
+/// could otherwise erase its own line and print a forged one.
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(bad) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 fn label(s: Status) -> &'static str {
     match s {
         Status::Vulnerable => "VULNERABLE",
@@ -21,11 +41,11 @@ pub fn write(out: &mut impl Write, r: &Report, quiet: bool) -> io::Result<()> {
         }
         let cves: Vec<&str> = f.cves.iter().map(|c| c.id.as_str()).collect();
         let cves = if cves.is_empty() { "-".to_string() } else { cves.join(",") };
-        writeln!(out, "{:<10}  {} {}  {}  {}", label(f.status), f.component.as_str(), f.version, cves, f.path)?;
+        writeln!(out, "{:<10}  {} {}  {}  {}", label(f.status), f.component.as_str(), clean(&f.version), cves, clean(&f.path))?;
     }
     if !quiet {
         for e in &r.errors {
-            writeln!(out, "error       {}: {}", e.path, e.error)?;
+            writeln!(out, "error       {}: {}", clean(&e.path), clean(&e.error))?;
         }
     }
     let count = |s: Status| r.findings.iter().filter(|f| f.status == s).count();
@@ -43,4 +63,18 @@ pub fn write(out: &mut impl Write, r: &Report, quiet: bool) -> io::Result<()> {
         count(Status::Unknown),
         r.errors.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        // CR + "erase line" must not reach the terminal raw.
+        assert_eq!(clean("a.war!/x\r\x1b[2KFIXED"), "a.war!/x\\u{d}\\u{1b}[2KFIXED");
+        assert_eq!(clean("two\nlines"), "two\\u{a}lines");
+        assert_eq!(clean("evil\u{202e}rac.jar"), "evil\\u{202e}rac.jar");
+        assert_eq!(clean("plain/äö.jar"), "plain/äö.jar");
+    }
 }
