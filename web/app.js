@@ -198,7 +198,9 @@ async function runQueue() {
       job.li.dataset.ms = ms.toFixed(1);
       job.li.title = `scanned in ${(ms / 1000).toFixed(2)} s`;
       const n = report.findings.length;
-      job.label.textContent = n ? `${n} found` : report.errors.length ? `${report.errors.length} errors` : 'nothing found';
+      const ne = report.errors.length;
+      const errs = ne ? `${ne} ${ne === 1 ? 'error' : 'errors'}` : '';
+      job.label.textContent = n ? `${n} found${errs ? `, ${errs}` : ''}` : errs || 'nothing found';
       state.reports.push(report);
       for (const f of report.findings) state.findings.push(f);
       for (const e of report.errors) state.errors.push(e);
