@@ -345,6 +345,11 @@ impl ArchiveInventory {
         self.budget.note()
     }
 
+    /// The full nested path this inventory was made for.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// Record that an entry of this name exists.
     pub fn add_name(&mut self, name: &str) {
         if name.ends_with('/') || is_apple_double(name) {

@@ -340,6 +340,13 @@ impl Walker<'_> {
 
     /// An archive level's inventory, finished into findings.
     fn finish(&mut self, inv: detect::ArchiveInventory) {
+        // A per-level inventory bound makes this level's findings possibly
+        // incomplete; say so as an error of the archive, or a level that
+        // lost everything to junk entries would look clean.
+        if let Some(note) = inv.truncated() {
+            let path = std::string::String::from(inv.path());
+            self.error(&path, ErrorKind::EntryLimit, &note);
+        }
         let findings = inv.finish();
         self.report.findings.extend(findings);
     }
