@@ -194,6 +194,9 @@ impl Read for GzMembers<'_> {
 /// into memory, whatever size its header declares (a 3 MB .tar.gz took
 /// 783 MB). Real ones are a path (`PATH_MAX` 4 KiB) or a few attributes.
 const MAX_META: u64 = 256 << 10;
+/// Bytes of member names a tar read in place lists before reading them:
+/// `max_entries` names of 512 bytes.
+const MAX_LISTED_NAME_BYTES: u64 = 256 << 20;
 
 /// The reader under tar-rs: while `count` is `Some` (the walker sets it
 /// to `Some(0)` before each `Entries::next`, after draining the member
@@ -239,6 +242,7 @@ impl Walker<'_> {
         let mut members = Vec::new();
         let mut listing_error = None;
         let mut listing_kind = ErrorKind::BadZip;
+        let mut name_bytes = 0u64;
         {
             let len = src.len();
             let meta = Cell::new(Some(0));
@@ -260,6 +264,15 @@ impl Walker<'_> {
                                 }
                                 let regular = e.header().entry_type().is_file();
                                 let size = if regular { e.size() } else { 0 };
+                                // The listing holds every name until the
+                                // members are read: bound their total, or
+                                // a sparse tar of 256 KiB names (holes on
+                                // disk) takes gigabytes.
+                                name_bytes += name.len() as u64;
+                                if name_bytes > MAX_LISTED_NAME_BYTES {
+                                    listing_error = Some(String::from("name-limit"));
+                                    break;
+                                }
                                 members.push(Member { name, offset: e.raw_file_position(), size });
                                 // Data is skipped by seeking: what is read
                                 // until the next member is its headers.
@@ -286,6 +299,11 @@ impl Walker<'_> {
                 path,
                 ErrorKind::EntryLimit,
                 &std::format!("more than {} entries (max_entries); the rest were not listed", self.limits.max_entries),
+            ),
+            Some("name-limit") => self.error(
+                path,
+                ErrorKind::EntryLimit,
+                "member names over 256 MiB in all; the rest were not listed",
             ),
             Some(e) => self.error(path, listing_kind, &std::format!("{e}; members after it were not listed")),
             None => {}
