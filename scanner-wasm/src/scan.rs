@@ -120,11 +120,17 @@ impl BlobReader {
         Ok(())
     }
 
-    /// Fetch the block(s) holding `pos` into the cache; return its index.
-    fn load(&mut self, pos: u64) -> io::Result<usize> {
+    /// Fetch blocks covering `pos..pos + want` into the cache, in one call;
+    /// return the new block's index.
+    fn load(&mut self, pos: u64, want: u64) -> io::Result<usize> {
         let start = pos - pos % BLOCK;
+        // The whole request in one fetch: a 64 KiB tail read (a nested
+        // archive's end-of-central-directory search) that straddles a block
+        // boundary would otherwise cost two calls and look sequential.
+        let end = (pos + want).div_ceil(BLOCK) * BLOCK;
+        let needed = end - start;
         let size = if start == self.last_end { (self.last_fetch * 2).min(MAX_FETCH) } else { BLOCK };
-        let size = size.min(self.len - start);
+        let size = size.max(needed).min(self.len - start);
         while !self.blocks.is_empty() && self.blocks.iter().map(|b| b.data.len() as u64).sum::<u64>() + size > CACHE_BYTES {
             let lru = (0..self.blocks.len()).min_by_key(|&i| self.blocks[i].used).unwrap_or(0);
             self.blocks.swap_remove(lru);
@@ -156,7 +162,7 @@ impl Read for BlobReader {
                 self.pos += n as u64;
                 return Ok(n);
             }
-            None => self.load(pos)?,
+            None => self.load(pos, out.len() as u64)?,
         };
         let b = &mut self.blocks[i];
         b.used = self.clock;
