@@ -104,7 +104,7 @@ console.log(`page idle: renderer ${mib(renderBase)} MiB, all browser processes $
 let worst = 0;
 for (const file of files) {
   const size = fs.statSync(file).size;
-  let best = Infinity, engine = Infinity, peakRenderer = 0, peakTotal = 0, findings = 0;
+  let best = Infinity, engine = Infinity, wasmMem = 0, peakRenderer = 0, peakTotal = 0, findings = 0;
   for (let i = 0; i < Number(runs); i++) {
     await page.evaluate(() => document.getElementById('clear').click());
     let sampling = true;
@@ -124,6 +124,7 @@ for (const file of files) {
     await sampler;
     best = Math.min(best, secs);
     engine = Math.min(engine, Number(await page.getAttribute('#file-list li', 'data-ms')) / 1000);
+    wasmMem = Math.max(wasmMem, Number(await page.getAttribute('#file-list li', 'data-wasm-bytes')));
     findings = await page.$$eval('#findings tbody tr', (r) => r.length);
     const failed = await page.$$eval('#file-list .state.failed', (r) => r.length);
     if (failed) throw new Error(`the page failed to scan ${file}`);
@@ -135,6 +136,7 @@ for (const file of files) {
     `native ${n.secs.toFixed(3)}s -> ${ratio.toFixed(2)}x native (target <= 1.5x); ${findings} findings`);
   console.log(`  inside the worker (scanBlob alone): ${engine.toFixed(2)}s = ${(engine / n.secs).toFixed(2)}x native`);
   console.log(`  peak memory: renderer ${mib(peakRenderer)} MiB (idle ${mib(renderBase)}), all browser processes ${mib(peakTotal)} MiB; native max RSS ${mib(n.rssKiB)} MiB`);
+  console.log(`  wasm linear memory after the scans (high-water mark): ${(wasmMem / 1048576).toFixed(0)} MiB`);
 }
 await context.close();
 server.close();

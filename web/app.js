@@ -182,7 +182,7 @@ async function runQueue() {
     job.li.scrollIntoView?.({ block: 'nearest' });
     let lastPaint = 0;
     try {
-      const { report, ms } = await request({ type: 'scan', file: job.file, name: job.name }, (ev) => {
+      const { report, ms, wasmBytes } = await request({ type: 'scan', file: job.file, name: job.name }, (ev) => {
         job.bytes = ev.bytes;
         job.entries = ev.entries;
         const now = performance.now();
@@ -196,6 +196,7 @@ async function runQueue() {
       job.state = 'done';
       job.bar.value = job.bar.max;
       job.li.dataset.ms = ms.toFixed(1);
+      job.li.dataset.wasmBytes = String(wasmBytes);
       job.li.title = `scanned in ${(ms / 1000).toFixed(2)} s`;
       const n = report.findings.length;
       const ne = report.errors.length;

@@ -5,7 +5,7 @@
 //
 // Messages in:  {type:'scan', id, file, name} | {type:'logs', id, file?, text?, name}
 // Messages out: {type:'ready', version} | {type:'progress', id, bytes, entries}
-//               {type:'result', id, report, ms} | {type:'log-hits', id, hits, bytes}
+//               {type:'result', id, report, ms, wasmBytes} | {type:'log-hits', id, hits, bytes}
 //               {type:'log-done', id, summary} | {type:'failed', id, message, fatal}
 import init, { version, scanBlob, checkText, LogScanner, lastPanic } from './pkg/scanner_wasm.js';
 
@@ -13,8 +13,9 @@ import init, { version, scanBlob, checkText, LogScanner, lastPanic } from './pkg
 // which for a fat jar is thousands of messages the page cannot paint anyway.
 const PROGRESS_EVERY_MS = 80;
 
+let wasm = null;
 const ready = init().then(
-  () => postMessage({ type: 'ready', version: version() }),
+  (exports) => { wasm = exports; postMessage({ type: 'ready', version: version() }); },
   (e) => {
     postMessage({ type: 'failed', id: null, fatal: true, message: `The scanner could not start: ${e?.message ?? e}` });
     throw e;
@@ -48,7 +49,9 @@ async function scan({ id, file, name }) {
     },
   });
   // The time inside the engine, for the benchmark and the file list.
-  postMessage({ type: 'result', id, report, ms: performance.now() - t0 });
+  // And the size of the module's linear memory: it never shrinks, so this
+  // is the high-water mark of the engine's memory so far.
+  postMessage({ type: 'result', id, report, ms: performance.now() - t0, wasmBytes: wasm?.memory?.buffer?.byteLength ?? 0 });
 }
 
 async function isGzip(file) {
