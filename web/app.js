@@ -306,7 +306,7 @@ function renderSummary() {
   const card = (cls, n, label, title) => h('div', { class: `card ${cls}`, title }, h('b', {}, n.toLocaleString()), label);
   let verdict;
   if (state.running && !files) verdict = 'Scanning…';
-  else if (c.vulnerable) verdict = `${c.vulnerable} vulnerable Log4j ${c.vulnerable === 1 ? 'copy' : 'copies'} found. Upgrade or remove them (see the CVE notes below).`;
+  else if (c.vulnerable) verdict = `${c.vulnerable} vulnerable Log4j ${c.vulnerable === 1 ? 'copy' : 'copies'} found. Upgrade or remove ${c.vulnerable === 1 ? 'it' : 'them'} (see the CVE notes below).`;
   else if (state.findings.length) verdict = 'No vulnerable Log4j found; review the mitigated and unknown copies below.';
   else if (files) verdict = `No Log4j component found in ${files} ${files === 1 ? 'file' : 'files'}.`;
   else verdict = '';

@@ -149,7 +149,7 @@ pub fn main(args: &[String]) -> u8 {
     if out.flush().is_err() {
         return 2;
     }
-    eprintln!("{} lines, {} live, {} attempt", totals.lines, totals.live, totals.attempt);
+    eprintln!("{} line{}, {} live, {} attempt", totals.lines, if totals.lines == 1 { "" } else { "s" }, totals.live, totals.attempt);
     if failed {
         2
     } else if totals.live + totals.attempt > 0 {
