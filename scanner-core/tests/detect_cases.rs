@@ -5,29 +5,13 @@
 #![cfg(feature = "std")]
 
 use std::fs;
-use std::io::Read;
-use std::path::{Path, PathBuf};
 
+mod common;
+use common::{corpus, entries};
 use scanner_core::detect::{interest, scan_class, ArchiveInventory, Interest};
 use scanner_core::{Component, Finding, Status, VersionSource};
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
-}
 
-/// Every entry of a corpus jar, as (name, bytes).
-fn entries(jar: &str) -> Vec<(String, Vec<u8>)> {
-    let mut archive = zip::ZipArchive::new(fs::File::open(corpus().join(jar)).unwrap()).unwrap();
-    let mut out = Vec::new();
-    for i in 0..archive.len() {
-        let mut e = archive.by_index(i).unwrap();
-        let name = e.name().unwrap().to_string();
-        let mut data = Vec::new();
-        e.read_to_end(&mut data).unwrap();
-        out.push((name, data));
-    }
-    out
-}
 
 fn scan(entries: &[(String, Vec<u8>)]) -> Vec<Finding> {
     let mut inv = ArchiveInventory::new("t.jar", "t.jar");

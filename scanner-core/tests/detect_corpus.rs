@@ -21,15 +21,13 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
 
+mod common;
+use common::corpus;
 use scanner_core::detect::{interest, scan_class, ArchiveInventory, Interest};
 use scanner_core::knowledge::{releases, Version};
 use scanner_core::{Component, Finding, VersionSource};
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
-}
 
 struct Row {
     file: String,

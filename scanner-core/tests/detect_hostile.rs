@@ -12,10 +12,10 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fs;
-use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{corpus, entries};
 use scanner_core::detect::{interest, ArchiveInventory, Interest, MAX_NAME_LEN, MAX_ROOTS};
 use scanner_core::{Component, Finding, Status, VersionSource};
 
@@ -51,23 +51,7 @@ fn live() -> usize {
 
 const CORE_2_14_1_CVES: [&str; 4] = ["CVE-2021-44228", "CVE-2021-45046", "CVE-2021-45105", "CVE-2021-44832"];
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
-}
 
-/// Every entry of a corpus jar, as (name, bytes).
-fn entries(jar: &str) -> Vec<(String, Vec<u8>)> {
-    let mut archive = zip::ZipArchive::new(fs::File::open(corpus().join(jar)).unwrap()).unwrap();
-    let mut out = Vec::new();
-    for i in 0..archive.len() {
-        let mut e = archive.by_index(i).unwrap();
-        let name = e.name().unwrap().to_string();
-        let mut data = Vec::new();
-        e.read_to_end(&mut data).unwrap();
-        out.push((name, data));
-    }
-    out
-}
 
 /// One entry as the walker hands it over.
 fn feed(inv: &mut ArchiveInventory, name: &str, data: &[u8]) {
