@@ -2,16 +2,19 @@
 # Edge-worker benchmarks (part of `make bench`), all on 127.0.0.1:
 #  1. in-process cost of inspection (Node, the same wasm and parts.js);
 #  2. latency with and without the filter: sequential requests alternating
-#     between the worker and a pass-through worker (same forwarding, no filter),
-#     for a typical request (~1.5 KB of headers) and a 100 KB JSON body:
-#     wall time per request, and workerd's CPU time per request;
+#     between the filter and a pass-through route (same forwarding, no
+#     filter) served by one workerd isolate, for a typical request (~1.5 KB
+#     of headers) and a 100 KB JSON body: wall time per request, and
+#     workerd's CPU time per request. Run twice: with workerd pinned to a
+#     CPU of its own (as on an edge server, where the client and the origin
+#     are other machines) and with everything sharing every CPU;
 #  3. the load test: LOAD_REQUESTS (default 20,000) mixed requests over
 #     LOAD_CONNECTIONS (16) from a second process; zero errors and zero wrong
 #     decisions required; workerd's RSS sampled through the run (after a
 #     5,000-request warm-up) and compared with the pass-through worker's
 #     under the same load.
 # Bench against a release build of web/pkg (scripts/build-wasm.sh).
-# Env: LOAD_REQUESTS, LOAD_CONNECTIONS, LATENCY_REQUESTS (2000).
+# Env: LOAD_REQUESTS, LOAD_CONNECTIONS, LATENCY_REQUESTS (4000).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -20,7 +23,7 @@ cd "$ROOT"
 bench=tests/fixtures/worker-bench.mjs
 requests="${LOAD_REQUESTS:-20000}"
 conns="${LOAD_CONNECTIONS:-16}"
-latn="${LATENCY_REQUESTS:-2000}"
+latn="${LATENCY_REQUESTS:-4000}"
 out="$ROOT/tests/out/bench-worker"
 mkdir -p "$out"
 
@@ -47,15 +50,29 @@ rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 log "1. in-process inspection cost (Node, same wasm)"
 node "$bench" inspect --iterations 20000 | tee "$out/inspect.json"
 
-log "2. latency, sequential requests, $latn each"
-serve filter
-f_url=$url; f_pid=$wpid
-serve plain --passthrough
-p_url=$url; p_pid=$wpid
-for kind in typical json100k; do
-  node "$bench" latency --url "$f_url" --baseline "$p_url" --pids "$f_pid,$p_pid" --kind "$kind" --requests "$latn" | tee "$out/latency-$kind.json"
+log "2. latency, sequential requests, $latn of each route"
+serve ab --ab
+ab_url=$url; ab_pid=$wpid
+# Pinned: workerd (every thread) on the last CPU, the client and the origin
+# on the others; needs taskset (util-linux) and two CPUs.
+layouts=shared
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then layouts="pinned shared"; fi
+last=$(( $(nproc) - 1 ))
+for layout in $layouts; do
+  client=(node)
+  if [ "$layout" = pinned ]; then
+    taskset -a -pc "$last" "$ab_pid" >/dev/null
+    for p in "${pids[@]}"; do taskset -a -pc "0-$((last - 1))" "$p" >/dev/null; done
+    client=(taskset -c "0-$((last - 1))" node)
+  else
+    taskset -a -pc "0-$last" "$ab_pid" >/dev/null 2>&1 || true
+    for p in "${pids[@]}"; do taskset -a -pc "0-$last" "$p" >/dev/null 2>&1 || true; done
+  fi
+  for kind in typical json100k; do
+    log "   $layout, $kind"
+    "${client[@]}" "$bench" latency --url "$ab_url" --pid "$ab_pid" --kind "$kind" --requests "$latn" | tee "$out/latency-$layout-$kind.json"
+  done
 done
-# The filter and baseline servers are no longer needed.
 for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 pids=()
 

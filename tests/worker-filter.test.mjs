@@ -104,8 +104,23 @@ test('clean requests reach the origin unchanged, bodies byte for byte, and respo
   assert.equal(r.body.length, 3000000);
   assert.equal(sha256(r.body), sha256(bigBytes(3000000)));
 
-  // Clean decisions are logged, without bodies.
-  assert.ok(w.logs.some((l) => l.decision === 'forward' && l.verdict === 'clean'));
+  // README: clean forwards are logged only with LOG_CLEAN=true; by default
+  // nothing above (all clean, all under the body limit) makes a log line.
+  assert.deepEqual(w.logs.filter((l) => l.verdict === 'clean' && !l.bodyTruncated), []);
+  assert.ok(!JSON.stringify(w.logs).includes('dull boy'), 'no body text in logs');
+});
+
+test('LOG_CLEAN=true logs each clean forward as one line, without the body', async (t) => {
+  const w = await withWorker(t, { LOG_CLEAN: 'true' });
+  const body = JSON.stringify({ note: 'All work and no play makes Jack a dull boy' });
+  const r = await send(w, `${BASE}/api/notes?x=1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  assert.equal(r.status, 200);
+  const clean = w.logs.filter((l) => l.verdict === 'clean');
+  assert.equal(clean.length, 1);
+  assert.equal(clean[0].decision, 'forward');
+  assert.equal(clean[0].method, 'POST');
+  assert.match(clean[0].id, /^[0-9a-f-]{36}$/);
+  assert.ok(!Number.isNaN(Date.parse(clean[0].time)));
   assert.ok(!JSON.stringify(w.logs).includes('dull boy'), 'no body text in logs');
 });
 
