@@ -17,6 +17,7 @@ pub mod class;
 pub mod detect;
 pub mod knowledge;
 pub mod lookup;
+mod names;
 pub mod report;
 #[cfg(feature = "std")]
 pub mod walk;

@@ -31,6 +31,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use crate::names;
 use crate::knowledge::{self, class_cves, cves_for_version, package, CveRule, ReleaseSet, Version, CVES, FINGERPRINTED};
 use crate::report::{Component, Finding, Status, VersionSource};
 
@@ -116,11 +117,20 @@ fn ends_with_ignore_case(name: &str, suffix: &str) -> bool {
 /// The last path segment; `\\` counts as a separator too, since zips made on
 /// Windows sometimes use it.
 fn simple_name(name: &str) -> &str {
-    name.rsplit(['/', '\\']).next().unwrap_or(name)
+    // Both separators are ASCII, so the byte after one is a char boundary.
+    match name.bytes().rposition(|b| b == b'/' || b == b'\\') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
 }
 
-fn is_apple_double(name: &str) -> bool {
-    name.starts_with("__MACOSX/") || name.contains("/__MACOSX/") || simple_name(name).starts_with("._")
+pub(crate) fn is_apple_double(name: &str) -> bool {
+    // Both marks contain `_`, which few Java names do: one byte scan
+    // settles almost every name (this runs for every entry, three times).
+    if !name.as_bytes().contains(&b'_') {
+        return false;
+    }
+    name.starts_with("__MACOSX/") || names::contains(name, "/__MACOSX/") || simple_name(name).starts_with("._")
 }
 
 /// Decide from an entry name whether its bytes are needed. Costs a few
@@ -146,7 +156,7 @@ pub fn interest(name: &str) -> Interest {
     if name.len() > MAX_NAME_LEN && (simple == "pom.properties" || simple.eq_ignore_ascii_case("MANIFEST.MF")) {
         return Interest::Ignore;
     }
-    if simple == "pom.properties" && name.contains("META-INF/maven/") {
+    if simple == "pom.properties" && names::contains(name, "META-INF/maven/") {
         return Interest::Read;
     }
     if simple.eq_ignore_ascii_case("MANIFEST.MF") && name.len() >= 20 && ends_with_ignore_case(name, "META-INF/MANIFEST.MF") {
@@ -368,11 +378,11 @@ impl ArchiveInventory {
         if let Some(c) = self.canonical_entry(name) {
             c.listed = true;
         }
-        if let Some(i) = stem.find("org/apache/log4j/") {
+        if let Some(i) = names::find(stem, "org/apache/log4j/") {
             let end = i + "org/apache/log4j/".len();
             self.add_log4j1_name(&full[..end], &full[end..]);
         }
-        if let Some(i) = stem.find("ch/qos/logback/") {
+        if let Some(i) = names::find(stem, "ch/qos/logback/") {
             let rest = &stem[i + "ch/qos/logback/".len()..];
             if rest.starts_with("classic/") || rest.starts_with("core/") {
                 let root = &full[..i];

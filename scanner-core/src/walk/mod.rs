@@ -29,6 +29,7 @@ use crate::detect;
 use crate::report::{ErrorKind, Report};
 
 mod errcap;
+mod readahead;
 mod source;
 mod stream;
 mod tar;
@@ -111,6 +112,30 @@ pub fn scan_reader<R: Read + Seek>(file: &str, reader: R, len: u64, limits: &Lim
     scan_src(file, &mut src, limits, progress)
 }
 
+/// Random-access input of known length, for [`scan_source`]: the way to
+/// scan through a reader for which every read is costly (the browser's
+/// `FileReaderSync`, a remote object), because the walker also says what it
+/// will read next.
+pub trait Source {
+    /// Length in bytes.
+    fn len(&self) -> u64;
+    /// Read up to `buf.len()` bytes at `off` (`off < len`); fewer only at
+    /// the end or where convenient (the walker asks again for the rest).
+    fn read_at(&mut self, off: u64, buf: &mut [u8]) -> std::io::Result<usize>;
+    /// `(start, end)` ranges the walker expects to read soon, in order:
+    /// the local headers and the last few KiB of nested STORED archives,
+    /// and small entries it will inflate. Hints may overlap or be wrong;
+    /// fetching them is optional. The default ignores them.
+    fn prefetch(&mut self, ranges: &[(u64, u64)]) {
+        let _ = ranges;
+    }
+}
+
+/// Scan one top-level input read through a [`Source`]; as [`scan_reader`].
+pub fn scan_source(file: &str, src: &mut dyn Source, limits: &Limits, progress: &mut impl Progress) -> Report {
+    scan_src(file, &mut source::PubSrc(src), limits, progress)
+}
+
 /// Scan an input held in memory.
 pub fn scan_bytes(file: &str, bytes: &[u8], limits: &Limits) -> Report {
     scan_src(file, &mut MemSrc(bytes), limits, &mut ())
@@ -166,13 +191,13 @@ fn has_archive_ext(name: &str) -> bool {
 }
 
 fn base_name(name: &str) -> &str {
-    name.rsplit('/').next().unwrap_or(name)
+    match name.bytes().rposition(|b| b == b'/') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
 }
 
-/// macOS resource forks (`__MACOSX/…`, `._x.jar`): never a class or archive.
-fn is_apple_double(name: &str) -> bool {
-    name.starts_with("__MACOSX/") || name.contains("/__MACOSX/") || base_name(name).starts_with("._")
-}
+use crate::detect::is_apple_double;
 
 /// What the walker does with one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,6 +302,10 @@ impl Walker<'_> {
     }
 
     fn scan_top(&mut self, src: &mut dyn Src) {
+        // Classifying reads the head, then (for a ZIP) the end record in
+        // the last few KiB: one round trip for a reader that can batch.
+        let len = src.len();
+        src.prefetch(&[(0, HEAD_LEN as u64), (len.saturating_sub(zip::SHORT_TAIL as u64), len)]);
         let head = match source::head(src, HEAD_LEN) {
             Ok(h) => h,
             Err(e) => return self.error(self.file, ErrorKind::Io, &std::format!("cannot read: {e}")),

@@ -13,6 +13,13 @@ pub(crate) trait Src {
     /// Read up to `buf.len()` bytes at `off`; short only at the end.
     fn read_at(&mut self, off: u64, buf: &mut [u8]) -> io::Result<usize>;
 
+    /// A hint that these `(start, end)` ranges will be read soon, in this
+    /// order. A reader for which every read is a round trip may fetch them
+    /// together; ignoring it is always correct.
+    fn prefetch(&mut self, ranges: &[(u64, u64)]) {
+        let _ = ranges;
+    }
+
     fn read_exact_at(&mut self, off: u64, buf: &mut [u8]) -> io::Result<()> {
         let mut done = 0;
         while done < buf.len() {
@@ -60,6 +67,24 @@ impl<R: Read + Seek> Src for ReaderSrc<R> {
     }
 }
 
+/// A caller's [`super::Source`], hints passed on.
+pub(crate) struct PubSrc<'a>(pub(crate) &'a mut dyn super::Source);
+
+impl Src for PubSrc<'_> {
+    fn len(&self) -> u64 {
+        self.0.len()
+    }
+    fn read_at(&mut self, off: u64, buf: &mut [u8]) -> io::Result<usize> {
+        if off >= self.0.len() {
+            return Ok(0);
+        }
+        self.0.read_at(off, buf)
+    }
+    fn prefetch(&mut self, ranges: &[(u64, u64)]) {
+        self.0.prefetch(ranges)
+    }
+}
+
 /// Bytes in memory: the top level of `scan_bytes`, or an inflated nested
 /// archive.
 pub(crate) struct MemSrc<'a>(pub(crate) &'a [u8]);
@@ -98,6 +123,17 @@ impl Src for Window<'_> {
         }
         let want = buf.len().min((self.len - off).min(usize::MAX as u64) as usize);
         self.inner.read_at(self.start + off, &mut buf[..want])
+    }
+    fn prefetch(&mut self, ranges: &[(u64, u64)]) {
+        // In the parent's coordinates, cut to this window.
+        let moved: Vec<(u64, u64)> = ranges
+            .iter()
+            .filter(|r| r.0 < r.1 && r.0 < self.len)
+            .map(|&(a, b)| (self.start + a, self.start + b.min(self.len)))
+            .collect();
+        if !moved.is_empty() {
+            self.inner.prefetch(&moved);
+        }
     }
 }
 

@@ -19,6 +19,7 @@ use std::vec::Vec;
 
 use flate2::read::DeflateDecoder;
 
+use super::readahead::{ReadAhead, Use};
 use super::source::{head, Src, SrcReader, Window};
 use super::{action_for, sniff_head, Action, Container, Fail, Walker, HEAD_LEN};
 use crate::detect;
@@ -27,7 +28,7 @@ use crate::report::ErrorKind;
 const END_LEN: usize = 22;
 const MAX_COMMENT: usize = 65_535;
 const CENTRAL_LEN: usize = 46;
-const LOCAL_LEN: u64 = 30;
+pub(super) const LOCAL_LEN: u64 = 30;
 const STORED: u16 = 0;
 const DEFLATED: u16 = 8;
 
@@ -65,6 +66,15 @@ fn central_at(src: &mut dyn Src, at: u64) -> bool {
     src.read_exact_at(at, &mut sig).is_ok() && &sig == b"PK\x01\x02"
 }
 
+/// Bytes at the end read first when looking for the end record. Almost
+/// every archive has no comment, so the record is in the last 22 bytes; a
+/// small archive's whole central directory is usually in this tail too.
+/// Only when no valid record is found here is the rest of the largest
+/// possible tail read. A reader where each read is a round trip (the
+/// browser's `FileReaderSync`) then fetches a few KiB per nested archive
+/// instead of 65 KiB.
+pub(super) const SHORT_TAIL: usize = 4096;
+
 /// Find the end record, scanning back from the end over the largest
 /// possible comment, and check that a central directory is where it says.
 /// Candidates that do not check out are skipped: a `PK\5\6` inside a
@@ -74,25 +84,46 @@ fn find_end(src: &mut dyn Src) -> std::io::Result<Option<End>> {
     if len < END_LEN as u64 {
         return Ok(None);
     }
-    let tail_len = len.min((END_LEN + MAX_COMMENT) as u64 + 1024) as usize;
-    let tail_start = len - tail_len as u64;
-    let mut tail = std::vec![0u8; tail_len];
-    src.read_exact_at(tail_start, &mut tail)?;
-    let mut p = tail_len - END_LEN;
-    loop {
-        if &tail[p..p + 4] == b"PK\x05\x06" {
-            if let Some(end) = check_end(src, &tail[p..p + END_LEN], tail_start + p as u64)? {
-                return Ok(Some(end));
+    let full = len.min((END_LEN + MAX_COMMENT) as u64 + 1024) as usize;
+    // Candidates are tried from the end backwards either way: first those
+    // in the short tail, then, only if none checked out, the rest.
+    let short = full.min(SHORT_TAIL);
+    let mut searched_from = None;
+    let mut hinted = false;
+    for tail_len in [short, full] {
+        if searched_from == Some(tail_len) {
+            break;
+        }
+        let tail_start = len - tail_len as u64;
+        let mut tail = std::vec![0u8; tail_len];
+        src.read_exact_at(tail_start, &mut tail)?;
+        // Positions at or after the previous tail's start were tried.
+        let mut p = match searched_from {
+            None => tail_len - END_LEN,
+            Some(prev) => match (tail_len - prev).checked_sub(1) {
+                Some(p) => p.min(tail_len - END_LEN),
+                None => break,
+            },
+        };
+        loop {
+            if &tail[p..p + 4] == b"PK\x05\x06" {
+                if let Some(end) = check_end(src, &tail[p..p + END_LEN], tail_start + p as u64, &mut hinted)? {
+                    return Ok(Some(end));
+                }
             }
+            if p == 0 {
+                break;
+            }
+            p -= 1;
         }
-        if p == 0 {
-            return Ok(None);
-        }
-        p -= 1;
+        searched_from = Some(tail_len);
     }
+    Ok(None)
 }
 
-fn check_end(src: &mut dyn Src, rec: &[u8], pos: u64) -> std::io::Result<Option<End>> {
+/// `hinted`: whether a directory was already hinted in this search (one
+/// hint per search, so a comment full of decoy records costs one).
+fn check_end(src: &mut dyn Src, rec: &[u8], pos: u64, hinted: &mut bool) -> std::io::Result<Option<End>> {
     let entries = u16le(rec, 10) as u64;
     let mut cd_size = u32le(rec, 12) as u64;
     let mut cd_off = u32le(rec, 16) as u64;
@@ -123,6 +154,13 @@ fn check_end(src: &mut dyn Src, rec: &[u8], pos: u64) -> std::io::Result<Option<
         return Ok(None);
     }
     let actual = cd_end - cd_size;
+    // Both passes of the walk read the whole directory, starting with the
+    // signature check below: a reader that pays per round trip can fetch it
+    // at once.
+    if !empty && !*hinted {
+        *hinted = true;
+        src.prefetch(&[(actual, cd_end)]);
+    }
     // Offsets right as declared, or all shifted by a prefix.
     for base in [0, actual.wrapping_sub(cd_off)] {
         if base > actual {
@@ -294,6 +332,7 @@ impl Walker<'_> {
         // it needs (500,000 names would otherwise take tens of MB, and a
         // cap on them silently dropped entries well below `max_entries`).
         let mut ranges: Vec<(u64, u64)> = Vec::new();
+        let mut ahead = ReadAhead::default();
         let mut cd = CdReader::new(&end);
         let mut pick = Picker::new(self.limits.max_entries);
         loop {
@@ -317,9 +356,9 @@ impl Walker<'_> {
                     ),
                 );
             }
-            let listed = match picked {
-                Pick::Listed(_) => true,
-                Pick::PastLimit(_) => false,
+            let (listed, action) = match picked {
+                Pick::Listed(a) => (true, a),
+                Pick::PastLimit(a) => (false, a),
                 Pick::Ignored => continue,
             };
             let data_end = range_end(&rec, len);
@@ -328,7 +367,12 @@ impl Walker<'_> {
                 inv.add_name(&rec.name);
             }
             match data_end {
-                Some(data_end) => ranges.push((rec.local, data_end)),
+                Some(data_end) => {
+                    ranges.push((rec.local, data_end));
+                    if let Some(what) = read_use(&rec, action) {
+                        ahead.note(what, rec.local, rec.name_len, rec.csize, data_end, SHORT_TAIL as u64);
+                    }
+                }
                 // A range past the end of the archive is impossible: a lie
                 // about this entry only. Kept out of the overlap check, or
                 // it would "overlap" every entry after it.
@@ -365,6 +409,9 @@ impl Walker<'_> {
             };
             if range_end(&rec, len).is_none() {
                 continue; // reported by pass 1
+            }
+            if read_use(&rec, action).is_some_and(|what| ReadAhead::wants(what, rec.csize)) {
+                ahead.reach(src);
             }
             if bad.contains(&rec.local) {
                 shared.add(&rec.name);
@@ -555,6 +602,16 @@ impl Walker<'_> {
     }
 }
 
+/// How pass 2 will read an entry, for the read-ahead hints; `None` when it
+/// reads nothing of it up front (skipped, sniffed, or inflated as a stream).
+fn read_use(rec: &Record, action: Action) -> Option<Use> {
+    match action {
+        Action::Read if rec.method == STORED || rec.method == DEFLATED => Some(Use::Read),
+        Action::Archive if rec.method == STORED => Some(Use::StoredArchive),
+        _ => None,
+    }
+}
+
 /// Where an entry's bytes end by its central record (local header with
 /// the central name length, then the data), or `None` if that is past the
 /// end of the archive, which no real entry can be.
@@ -678,5 +735,25 @@ mod tests {
         let end = find_end(&mut MemSrc(&z)).unwrap().unwrap();
         assert_eq!((end.cd_size, end.base), (0, 0));
         assert!(find_end(&mut MemSrc(b"PK\x05\x06 just text that is long enough")).unwrap().is_none());
+    }
+
+    #[test]
+    fn end_record_behind_a_comment_longer_than_the_short_tail() {
+        // The record sits 10,000 bytes before the end, behind a comment
+        // whose last bytes hold a decoy `PK\5\6` claiming a directory
+        // bigger than the file: the short tail has only the decoy, so the
+        // search must go on into the full tail and find the real record.
+        let mut z = b"PK\x05\x06".to_vec();
+        z.extend_from_slice(&[0; 16]);
+        let comment_len = 10_000usize;
+        z.extend_from_slice(&(comment_len as u16).to_le_bytes());
+        let mut comment = std::vec![b'c'; comment_len];
+        let decoy_at = comment_len - 100;
+        comment[decoy_at..decoy_at + 4].copy_from_slice(b"PK\x05\x06");
+        comment[decoy_at + 12..decoy_at + 16].copy_from_slice(&u32::MAX.to_le_bytes());
+        z.extend_from_slice(&comment);
+        assert!(z.len() > SHORT_TAIL * 2);
+        let end = find_end(&mut MemSrc(&z)).unwrap().unwrap();
+        assert_eq!((end.cd_start, end.cd_size, end.base), (0, 0, 0));
     }
 }
