@@ -182,7 +182,7 @@ async function runQueue() {
     job.li.scrollIntoView?.({ block: 'nearest' });
     let lastPaint = 0;
     try {
-      const { report, ms, wasmBytes } = await request({ type: 'scan', file: job.file, name: job.name }, (ev) => {
+      const { report, ms, wasmBytes, reads } = await request({ type: 'scan', file: job.file, name: job.name }, (ev) => {
         job.bytes = ev.bytes;
         job.entries = ev.entries;
         const now = performance.now();
@@ -197,6 +197,7 @@ async function runQueue() {
       job.bar.value = job.bar.max;
       job.li.dataset.ms = ms.toFixed(1);
       job.li.dataset.wasmBytes = String(wasmBytes);
+      if (reads) job.li.dataset.reads = JSON.stringify(reads);
       job.li.title = `scanned in ${(ms / 1000).toFixed(2)} s`;
       const n = report.findings.length;
       const ne = report.errors.length;
@@ -235,6 +236,9 @@ async function runQueue() {
     : `Scanned ${state.reports.length + state.pageErrors.length} files in ${secs} s.`);
   // Paint now, not on the next frame: "done" must describe what is shown.
   render();
+  // From the files' arrival to the results on screen: what the user waits
+  // for (read by the benchmark).
+  document.body.dataset.scanMs = (performance.now() - t0).toFixed(1);
   document.body.dataset.scan = state.cancelled ? 'cancelled' : 'done';
 }
 

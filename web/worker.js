@@ -5,9 +5,9 @@
 //
 // Messages in:  {type:'scan', id, file, name} | {type:'logs', id, file?, text?, name}
 // Messages out: {type:'ready', version} | {type:'progress', id, bytes, entries}
-//               {type:'result', id, report, ms, wasmBytes} | {type:'log-hits', id, hits, bytes}
+//               {type:'result', id, report, ms, wasmBytes, reads} | {type:'log-hits', id, hits, bytes}
 //               {type:'log-done', id, summary} | {type:'failed', id, message, fatal}
-import init, { version, scanBlob, checkText, LogScanner, lastPanic } from './pkg/scanner_wasm.js';
+import init, { version, scanBlob, checkText, LogScanner, lastPanic, lastReadStats } from './pkg/scanner_wasm.js';
 
 // Progress messages are throttled: the walker reports every 256 entries,
 // which for a fat jar is thousands of messages the page cannot paint anyway.
@@ -51,7 +51,8 @@ async function scan({ id, file, name }) {
   // The time inside the engine, for the benchmark and the file list.
   // And the size of the module's linear memory: it never shrinks, so this
   // is the high-water mark of the engine's memory so far.
-  postMessage({ type: 'result', id, report, ms: performance.now() - t0, wasmBytes: wasm?.memory?.buffer?.byteLength ?? 0 });
+  // `reads`: how the file was read (FileReaderSync calls, bytes, ms).
+  postMessage({ type: 'result', id, report, ms: performance.now() - t0, wasmBytes: wasm?.memory?.buffer?.byteLength ?? 0, reads: lastReadStats() });
 }
 
 async function isGzip(file) {

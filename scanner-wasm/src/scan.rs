@@ -6,7 +6,7 @@
 //! `serde-wasm-bindgen`'s JSON-compatible serializer, so nothing comes out
 //! as a `Map`.
 use std::cell::RefCell;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io;
 use std::sync::Once;
 
 use scanner_core::walk::{self, Limits, Progress};
@@ -56,9 +56,9 @@ export interface ScanOptions {
 /// Reads are served from aligned blocks of this size. Every
 /// `FileReaderSync` call crosses to the browser process (the blob's bytes
 /// live there): measured in headless Chromium on the benchmark machine,
-/// about 4 ms per call plus about 20 ms per MB. Both matter, and they
-/// balance near 200 KB, so a 30-byte local header is rounded up to 128 KiB
-/// (the neighbouring entries usually come next) but no further.
+/// about 1 ms per call plus about 4 ms per MB, so a 30-byte local header is
+/// rounded up to 128 KiB (the neighbouring entries usually come next) but
+/// no further.
 const BLOCK: u64 = 128 << 10;
 /// While misses land right after the last fetch (inflating a big entry,
 /// reading a central directory), each fetch doubles, up to this.
@@ -66,6 +66,13 @@ const MAX_FETCH: u64 = 2 << 20;
 /// Bytes kept in blocks, least recently used dropped first. This bounds the
 /// reader's memory whatever the file size.
 const CACHE_BYTES: u64 = 16 << 20;
+/// Hinted ranges closer than this are fetched as one: reading the gap
+/// costs less than a separate slice (each slice of a batch still costs
+/// about 0.4 ms in the browser, 100 KB worth of reading).
+const MERGE_GAP: u64 = 32 << 10;
+/// Bytes fetched for one batch of hints at most; the rest is left to
+/// on-demand reads.
+const MAX_PREFETCH: u64 = 4 << 20;
 
 struct Block {
     start: u64,
@@ -74,23 +81,49 @@ struct Block {
     used: u64,
 }
 
-/// `Read + Seek` over a `Blob` (a `File` is one), for use inside a Web
+/// What the reader did, for the benchmark: `lastReadStats()`.
+#[derive(Clone, Copy, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadStats {
+    /// `FileReaderSync` calls, and how many of them were hint batches.
+    calls: u64,
+    batches: u64,
+    /// Bytes they returned.
+    bytes: u64,
+    /// Time spent inside them, ms.
+    ms: f64,
+}
+
+thread_local! {
+    static LAST_STATS: RefCell<ReadStats> = RefCell::new(ReadStats::default());
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn perf_now() -> f64;
+}
+
+/// Random access over a `Blob` (a `File` is one), for use inside a Web
 /// Worker: each miss reads one `blob.slice(a, b)` with `FileReaderSync`, so
 /// only a few cached blocks of the file are ever in memory.
 ///
 /// A few blocks rather than one window because the ZIP walker alternates
 /// between places: a nested archive's central directory at its end, then
-/// its entries near its start, then the next nested archive.
+/// its entries near its start, then the next nested archive. The walker's
+/// read-ahead hints (`Source::prefetch`) arrive as lists of small ranges,
+/// fetched in one call as a `Blob` made of their slices.
 pub struct BlobReader {
     blob: Blob,
     reader: FileReaderSync,
     len: u64,
-    pos: u64,
     blocks: Vec<Block>,
+    cached: u64,
     clock: u64,
     /// End of the last fetch and its size, to spot sequential reading.
     last_end: u64,
     last_fetch: u64,
+    stats: ReadStats,
 }
 
 impl BlobReader {
@@ -99,67 +132,120 @@ impl BlobReader {
     pub fn new(blob: Blob) -> Result<Self, JsValue> {
         let reader = FileReaderSync::new()?;
         let len = blob.size() as u64;
-        Ok(BlobReader { blob, reader, len, pos: 0, blocks: Vec::new(), clock: 0, last_end: u64::MAX, last_fetch: 0 })
+        Ok(BlobReader {
+            blob,
+            reader,
+            len,
+            blocks: Vec::new(),
+            cached: 0,
+            clock: 0,
+            last_end: u64::MAX,
+            last_fetch: 0,
+            stats: ReadStats::default(),
+        })
     }
 
-    /// Read `dst.len()` bytes at `off` (the caller has clamped to the end).
-    fn fetch(&self, off: u64, dst: &mut [u8]) -> io::Result<()> {
-        // Blob offsets are doubles; exact up to 2^53, far beyond any file.
-        let end = off + dst.len() as u64;
-        let slice = self.blob.slice_with_f64_and_f64(off as f64, end as f64).map_err(js_io_error)?;
-        let ab = self.reader.read_as_array_buffer(&slice).map_err(js_io_error)?;
+    /// One `FileReaderSync` call: the bytes of `blob`, which must be
+    /// `want` long.
+    fn read_blob(&mut self, blob: &Blob, want: u64, what: &dyn Fn() -> String) -> io::Result<js_sys::Uint8Array> {
+        let t0 = perf_now();
+        let ab = self.reader.read_as_array_buffer(blob).map_err(js_io_error)?;
+        self.stats.calls += 1;
+        self.stats.ms += perf_now() - t0;
         let view = js_sys::Uint8Array::new(&ab);
-        if view.length() as usize != dst.len() {
+        self.stats.bytes += view.length() as u64;
+        if view.length() as u64 != want {
             // The file changed under us (truncated while scanning).
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
-                std::format!("asked {} bytes at offset {off}, the browser gave {}", dst.len(), view.length()),
+                std::format!("asked {want} bytes {}, the browser gave {}", what(), view.length()),
             ));
         }
+        Ok(view)
+    }
+
+    /// Read `dst.len()` bytes at `off` (the caller has clamped to the end).
+    fn fetch(&mut self, off: u64, dst: &mut [u8]) -> io::Result<()> {
+        // Blob offsets are doubles; exact up to 2^53, far beyond any file.
+        let end = off + dst.len() as u64;
+        let slice = self.blob.slice_with_f64_and_f64(off as f64, end as f64).map_err(js_io_error)?;
+        let view = self.read_blob(&slice, dst.len() as u64, &|| std::format!("at offset {off}"))?;
         view.copy_to(dst);
         Ok(())
+    }
+
+    fn find(&self, pos: u64) -> Option<usize> {
+        self.blocks.iter().position(|b| b.start <= pos && pos < b.start + b.data.len() as u64)
+    }
+
+    /// The parts of `a..b` no cached block holds, appended to `out`.
+    fn uncovered(&self, a: u64, b: u64, out: &mut Vec<(u64, u64)>) {
+        let mut pos = a;
+        while pos < b {
+            match self.find(pos) {
+                Some(i) => pos = self.blocks[i].start + self.blocks[i].data.len() as u64,
+                None => {
+                    // Up to the next cached block, if one starts before `b`.
+                    let next = self.blocks.iter().map(|k| k.start).filter(|&s| s > pos && s < b).min().unwrap_or(b);
+                    out.push((pos, next));
+                    pos = next;
+                }
+            }
+        }
+    }
+
+    /// Make room for `size` more cached bytes.
+    fn evict_for(&mut self, size: u64) {
+        while !self.blocks.is_empty() && self.cached + size > CACHE_BYTES {
+            let lru = (0..self.blocks.len()).min_by_key(|&i| self.blocks[i].used).unwrap_or(0);
+            self.cached -= self.blocks[lru].data.len() as u64;
+            self.blocks.swap_remove(lru);
+        }
+    }
+
+    fn keep(&mut self, start: u64, data: Vec<u8>) -> usize {
+        self.cached += data.len() as u64;
+        self.blocks.push(Block { start, data, used: self.clock });
+        self.blocks.len() - 1
     }
 
     /// Fetch blocks covering `pos..pos + want` into the cache, in one call;
     /// return the new block's index.
     fn load(&mut self, pos: u64, want: u64) -> io::Result<usize> {
         let start = pos - pos % BLOCK;
-        // The whole request in one fetch: a 64 KiB tail read (a nested
-        // archive's end-of-central-directory search) that straddles a block
-        // boundary would otherwise cost two calls and look sequential.
+        // The whole request in one fetch: a tail read (a nested archive's
+        // end-record search) that straddles a block boundary would
+        // otherwise cost two calls and look sequential.
         let end = (pos + want).div_ceil(BLOCK) * BLOCK;
         let needed = end - start;
         let size = if start == self.last_end { (self.last_fetch * 2).min(MAX_FETCH) } else { BLOCK };
         let size = size.max(needed).min(self.len - start);
-        while !self.blocks.is_empty() && self.blocks.iter().map(|b| b.data.len() as u64).sum::<u64>() + size > CACHE_BYTES {
-            let lru = (0..self.blocks.len()).min_by_key(|&i| self.blocks[i].used).unwrap_or(0);
-            self.blocks.swap_remove(lru);
-        }
+        self.evict_for(size);
         let mut data = std::vec![0u8; size as usize];
         self.fetch(start, &mut data)?;
         self.last_end = start + size;
         self.last_fetch = size;
-        self.blocks.push(Block { start, data, used: self.clock });
-        Ok(self.blocks.len() - 1)
+        Ok(self.keep(start, data))
     }
 }
 
-impl Read for BlobReader {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if self.pos >= self.len || out.is_empty() {
+impl walk::Source for BlobReader {
+    fn len(&self) -> u64 {
+        self.len
+    }
+
+    fn read_at(&mut self, pos: u64, out: &mut [u8]) -> io::Result<usize> {
+        if pos >= self.len || out.is_empty() {
             return Ok(0);
         }
         self.clock += 1;
-        let pos = self.pos;
-        let hit = self.blocks.iter().position(|b| b.start <= pos && pos < b.start + b.data.len() as u64);
-        let i = match hit {
+        let i = match self.find(pos) {
             Some(i) => i,
             None if out.len() as u64 >= MAX_FETCH => {
                 // A read this big is a stream of its own: straight to the
                 // caller, without evicting the cache for it.
                 let n = (out.len() as u64).min(self.len - pos) as usize;
                 self.fetch(pos, &mut out[..n])?;
-                self.pos += n as u64;
                 return Ok(n);
             }
             None => self.load(pos, out.len() as u64)?,
@@ -167,26 +253,82 @@ impl Read for BlobReader {
         let b = &mut self.blocks[i];
         b.used = self.clock;
         let at = (pos - b.start) as usize;
-        // A read crossing the block's end is short; `Read` allows it and
-        // the caller asks again for the rest.
+        // A read crossing the block's end is short; the walker asks again
+        // for the rest.
         let n = out.len().min(b.data.len() - at);
         out[..n].copy_from_slice(&b.data[at..at + n]);
-        self.pos += n as u64;
         Ok(n)
+    }
+
+    /// Fetch the hinted ranges not cached yet in one call, as a `Blob` of
+    /// their slices (nearby ranges merged), up to `MAX_PREFETCH` bytes.
+    /// A failure is dropped: the reads that follow will report it.
+    fn prefetch(&mut self, ranges: &[(u64, u64)]) {
+        let mut want: Vec<(u64, u64)> = Vec::new();
+        for &(a, b) in ranges {
+            self.uncovered(a, b.min(self.len), &mut want);
+        }
+        want.sort_unstable();
+        let mut merged: Vec<(u64, u64)> = Vec::new();
+        let mut total = 0;
+        for (a, b) in want {
+            match merged.last_mut() {
+                Some(last) if a <= last.1.saturating_add(MERGE_GAP) => {
+                    let grow = b.saturating_sub(last.1);
+                    if total + grow > MAX_PREFETCH {
+                        break;
+                    }
+                    last.1 = last.1.max(b);
+                    total += grow;
+                }
+                _ => {
+                    if total + (b - a) > MAX_PREFETCH {
+                        break;
+                    }
+                    merged.push((a, b));
+                    total += b - a;
+                }
+            }
+        }
+        if merged.is_empty() {
+            return;
+        }
+        let parts = js_sys::Array::new();
+        for &(a, b) in &merged {
+            match self.blob.slice_with_f64_and_f64(a as f64, b as f64) {
+                Ok(s) => {
+                    parts.push(&s);
+                }
+                Err(_) => return,
+            }
+        }
+        let Ok(batch) = Blob::new_with_blob_sequence(&parts) else { return };
+        let Ok(view) = self.read_blob(&batch, total, &|| std::string::String::from("in a read-ahead batch")) else { return };
+        self.stats.batches += 1;
+        self.evict_for(total);
+        let mut at = 0u32;
+        for (a, b) in merged {
+            let n = (b - a) as u32;
+            let mut data = std::vec![0u8; n as usize];
+            view.subarray(at, at + n).copy_to(&mut data);
+            at += n;
+            self.keep(a, data);
+        }
     }
 }
 
-impl Seek for BlobReader {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        // Seeking is only bookkeeping; the next read decides what to fetch.
-        let target = match to {
-            SeekFrom::Start(n) => Some(n),
-            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
-            SeekFrom::End(d) => self.len.checked_add_signed(d),
-        };
-        self.pos = target.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start of the file"))?;
-        Ok(self.pos)
+impl Drop for BlobReader {
+    fn drop(&mut self) {
+        let stats = self.stats;
+        LAST_STATS.with(|s| *s.borrow_mut() = stats);
     }
+}
+
+/// How the last `scanBlob` read its file: `FileReaderSync` calls (of which
+/// `batches` were read-ahead batches), bytes returned, and ms spent in them.
+#[wasm_bindgen(js_name = lastReadStats)]
+pub fn last_read_stats() -> Result<JsValue, JsError> {
+    to_js(&LAST_STATS.with(|s| *s.borrow()))
 }
 
 /// A thrown JS value (a `DOMException` such as `NotReadableError` when the
@@ -346,8 +488,9 @@ pub fn scan_blob(
             js_message(&e)
         ))
     })?;
-    let len = reader.len;
-    let report = walk::scan_reader(name, reader, len, &limits, &mut JsProgress(progress));
+    let mut reader = reader;
+    let report = walk::scan_source(name, &mut reader, &limits, &mut JsProgress(progress));
+    drop(reader);
     report_to_js(&report)
 }
 
