@@ -141,7 +141,8 @@ for (const file of files) {
     `native ${n.secs.toFixed(3)}s -> ${ratio.toFixed(2)}x native (target <= 1.5x); ${findings} findings`);
   console.log(`  in the page (files in -> results shown, the page's own clock): ${inPage.toFixed(3)}s = ${(inPage / n.secs).toFixed(2)}x native`);
   console.log(`  inside the worker (scanBlob alone): ${engine.toFixed(3)}s = ${(engine / n.secs).toFixed(2)}x native; ` +
-    `${reads.calls} FileReaderSync calls (${reads.batches} read-ahead batches), ${(reads.bytes / 1e6).toFixed(1)} MB, ${reads.ms.toFixed(0)} ms in them`);
+    `${reads.calls} FileReaderSync calls (${reads.batches} read-ahead batches) over ${reads.slices} Blob slices, ` +
+    `${(reads.bytes / 1e6).toFixed(1)} MB, ${reads.ms.toFixed(0)} ms getting them from the browser`);
   console.log(`  peak memory: renderer ${mib(peakRenderer)} MiB (idle ${mib(renderBase)}), all browser processes ${mib(peakTotal)} MiB; native max RSS ${mib(n.rssKiB)} MiB`);
   console.log(`  wasm linear memory after the scans (high-water mark): ${(wasmMem / 1048576).toFixed(0)} MiB`);
 }
