@@ -29,19 +29,23 @@ fn scan(entries: &[(String, Vec<u8>)]) -> Vec<Finding> {
 /// `prefix`. The rest of the class refers to the pool by index, so only the
 /// pool is re-serialised.
 fn shade(class: &[u8], prefix: &str) -> Vec<u8> {
+    let slash = format!("{prefix}org/apache/logging/log4j/");
+    let dot = format!("{}org.apache.logging.log4j.", prefix.replace('/', "."));
+    map_utf8(class, |s| s.replace("org/apache/logging/log4j/", &slash).replace("org.apache.logging.log4j.", &dot))
+}
+
+/// The class with every constant-pool Utf8 string passed through `f`.
+fn map_utf8(class: &[u8], f: impl Fn(&str) -> String) -> Vec<u8> {
     let mut out = class[..10].to_vec();
     let count = u16::from_be_bytes([class[8], class[9]]) as usize;
     let mut pos = 10;
     let mut index = 1;
-    let slash = format!("{prefix}org/apache/logging/log4j/");
-    let dot = format!("{}org.apache.logging.log4j.", prefix.replace('/', "."));
     while index < count {
         let tag = class[pos];
         let len = match tag {
             1 => {
                 let n = u16::from_be_bytes([class[pos + 1], class[pos + 2]]) as usize;
-                let s = String::from_utf8_lossy(&class[pos + 3..pos + 3 + n]).to_string();
-                let s = s.replace("org/apache/logging/log4j/", &slash).replace("org.apache.logging.log4j.", &dot);
+                let s = f(&String::from_utf8_lossy(&class[pos + 3..pos + 3 + n]));
                 out.push(1);
                 out.extend_from_slice(&(s.len() as u16).to_be_bytes());
                 out.extend_from_slice(s.as_bytes());
@@ -324,4 +328,88 @@ fn mutated_classes_never_panic() {
             let _ = inv.finish();
         }
     }
+}
+
+#[test]
+fn log4j1_classes_fixed_in_place_drop_their_cves() {
+    // Debian's liblog4j1.2-java 1.2.17-11 keeps JDBCAppender and chainsaw
+    // but fixes them as reload4j did: JDBCAppender refers to the new
+    // JdbcPatternParser, LoggingReceiver$Slurper reads through the new
+    // HardenedLoggingEventInputStream. Simulated on the real 1.2.17 jar by
+    // renaming one constant-pool class reference in each (the name is all
+    // the detector looks at). Upstream 1.2.17 (manifest row
+    // log4j/log4j-1.2.17.jar) has all five class-keyed CVEs; each fix
+    // removes its own CVE only (corpus README: a 1.x CVE is listed when its
+    // class is present, and a fixed class no longer carries it).
+    let jar = entries("log4j/log4j-1.2.17.jar");
+    let fix = |jdbc: bool, chainsaw: bool| -> Vec<(String, Vec<u8>)> {
+        jar.iter()
+            .map(|(name, data)| {
+                let data = match name.as_str() {
+                    "org/apache/log4j/jdbc/JDBCAppender.class" if jdbc => map_utf8(data, |s| {
+                        if s == "java/sql/Statement" { "org/apache/log4j/jdbc/JdbcPatternParser".into() } else { s.into() }
+                    }),
+                    "org/apache/log4j/chainsaw/LoggingReceiver$Slurper.class" if chainsaw => map_utf8(data, |s| {
+                        if s == "java/io/ObjectInputStream" { "org/apache/log4j/net/HardenedLoggingEventInputStream".into() } else { s.into() }
+                    }),
+                    _ => data.clone(),
+                };
+                (name.clone(), data)
+            })
+            .collect()
+    };
+    let cves = |entries: &[(String, Vec<u8>)]| -> (Status, Vec<String>) {
+        let found = scan(entries);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        (found[0].status, found[0].cves.iter().map(|c| c.id.clone()).collect())
+    };
+    let all = ["CVE-2019-17571", "CVE-2021-4104", "CVE-2022-23302", "CVE-2022-23305", "CVE-2022-23307"];
+    let without = |gone: &[&str]| all.iter().filter(|c| !gone.contains(c)).map(|c| c.to_string()).collect::<Vec<_>>();
+    assert_eq!(cves(&fix(false, false)), (Status::Vulnerable, without(&[])));
+    assert_eq!(cves(&fix(true, false)), (Status::Vulnerable, without(&["CVE-2022-23305"])));
+    assert_eq!(cves(&fix(false, true)), (Status::Vulnerable, without(&["CVE-2022-23307"])));
+    let both = fix(true, true);
+    assert_eq!(cves(&both), (Status::Vulnerable, without(&["CVE-2022-23305", "CVE-2022-23307"])));
+    let evidence = scan(&both)[0].evidence.join("\n");
+    assert!(evidence.contains("JDBCAppender.class binds the logged values"), "{evidence}");
+    assert!(evidence.contains("HardenedLoggingEventInputStream"), "{evidence}");
+
+    // The marker in some other class of that name does not count: a
+    // JDBCAppender.class whose bytes are another class is not the fix.
+    let mut fake = fix(false, false);
+    let other = jar.iter().find(|(n, _)| n == "org/apache/log4j/jdbc/JDBCAppender.class").map(|(_, d)| d.clone()).unwrap();
+    let other = map_utf8(&other, |s| match s {
+        "org/apache/log4j/jdbc/JDBCAppender" => "org/apache/log4j/jdbc/Other".into(),
+        "java/sql/Statement" => "org/apache/log4j/jdbc/JdbcPatternParser".into(),
+        _ => s.into(),
+    });
+    for (name, data) in fake.iter_mut() {
+        if name == "org/apache/log4j/jdbc/JDBCAppender.class" {
+            *data = other.clone();
+        }
+    }
+    assert_eq!(cves(&fake), (Status::Vulnerable, without(&[])));
+
+    // Debian's jar as a whole: no JMS classes, SocketNode reading through
+    // FilteredObjectInputStream (the corpus's SocketNode.class-1.2.17-debian
+    // patch), JDBCAppender and chainsaw fixed. No CVE is left, and since the
+    // classes are there, fixed, this is `fixed`, not `mitigated` (which the
+    // corpus README keeps for a 1.x whose CVE classes are gone).
+    let gone = ["org/apache/log4j/net/JMSAppender.class", "org/apache/log4j/net/JMSSink.class", "org/apache/log4j/net/SocketServer.class"];
+    let debian_like = |fixed: bool| -> Vec<(String, Vec<u8>)> {
+        fix(fixed, fixed)
+            .into_iter()
+            .filter(|(n, _)| !gone.contains(&n.as_str()))
+            .map(|(n, d)| {
+                let d = if n == "org/apache/log4j/net/SocketNode.class" {
+                    map_utf8(&d, |s| if s == "java/io/ObjectInputStream" { "org/apache/log4j/FilteredObjectInputStream".into() } else { s.into() })
+                } else {
+                    d
+                };
+                (n, d)
+            })
+            .collect()
+    };
+    assert_eq!(cves(&debian_like(true)), (Status::Fixed, Vec::new()));
+    assert_eq!(cves(&debian_like(false)), (Status::Vulnerable, without(&["CVE-2019-17571", "CVE-2021-4104", "CVE-2022-23302"])));
 }

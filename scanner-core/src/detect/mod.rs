@@ -73,6 +73,46 @@ const WATCHED_SIMPLE_NAMES: &[&str] = &[
     "SocketNode",
 ];
 
+/// A vendor fix of log4j 1.x that keeps the affected class but changes
+/// what it does. Debian's 1.2.17-11 (the `liblog4j1.2-java` package) fixed
+/// CVE-2022-23305 and CVE-2022-23307 this way, with code taken from
+/// reload4j; the fixed class refers to a class that only the fix adds.
+struct Log4j1Fix {
+    /// The class, relative to `org/apache/log4j/`.
+    class: &'static str,
+    /// A constant-pool string only the fixed class has.
+    marker: &'static str,
+    cve: &'static str,
+    /// What the fixed class does instead, for the evidence.
+    what: &'static str,
+}
+
+/// Only fixes seen in a real build are listed: Debian's 1.2.17-11 jar has
+/// both (its JMS classes are not built at all, so the JMS fixes could not
+/// be checked and are not recognised).
+const LOG4J1_FIXES: &[Log4j1Fix] = &[
+    Log4j1Fix {
+        class: "jdbc/JDBCAppender",
+        marker: "org/apache/log4j/jdbc/JdbcPatternParser",
+        cve: "CVE-2022-23305",
+        what: "binds the logged values as PreparedStatement parameters (JdbcPatternParser) instead of pasting them into the SQL",
+    },
+    Log4j1Fix {
+        class: "chainsaw/LoggingReceiver$Slurper",
+        marker: "org/apache/log4j/net/HardenedLoggingEventInputStream",
+        cve: "CVE-2022-23307",
+        what: "reads events through HardenedLoggingEventInputStream, which accepts only logging types",
+    },
+];
+
+/// The fix that may apply to a class entry: its stem (release directory
+/// removed) ends with `org/apache/log4j/<class>`.
+fn log4j1_fix_for(stem: &str) -> Option<usize> {
+    LOG4J1_FIXES.iter().position(|fix| {
+        stem.strip_suffix(fix.class).is_some_and(|root| root.ends_with(package(Component::Log4j1)))
+    })
+}
+
 /// log4j 1.x's `Category`, which every facade of the 1.x API must also
 /// provide: its bytes tell a real 1.x from log4j-1.2-api (which calls into
 /// `org/apache/logging/log4j/`) and log4j-over-slf4j (`org/slf4j/`), with or
@@ -149,7 +189,8 @@ pub fn interest(name: &str) -> Interest {
             return Interest::Ignore;
         }
         let simple = simple_name(stem);
-        let watched = WATCHED_SIMPLE_NAMES.contains(&simple) || stem.ends_with(LOG4J1_CATEGORY);
+        let watched =
+            WATCHED_SIMPLE_NAMES.contains(&simple) || stem.ends_with(LOG4J1_CATEGORY) || log4j1_fix_for(without_release_dir(stem)).is_some();
         return if watched { Interest::Read } else { Interest::Ignore };
     }
     let simple = simple_name(name);
@@ -275,6 +316,9 @@ struct Log4j1Names {
     classes: u32,
     /// Classes whose presence carries a CVE (package-relative rule names).
     cve_classes: Vec<&'static str>,
+    /// Indices into `LOG4J1_FIXES` of the fixes whose class was read and
+    /// has the fix.
+    fixed: Vec<usize>,
 }
 
 /// An entry whose path is a log4j-core fingerprinted class's canonical
@@ -468,6 +512,20 @@ impl ArchiveInventory {
                     self.class_locations.insert(fact.location.clone());
                 }
                 self.classes.push(fact);
+            }
+        } else if let Some((stem, i)) = class_stem(without_release_dir(name)).and_then(|s| Some((s, log4j1_fix_for(s)?))) {
+            let fix = &LOG4J1_FIXES[i];
+            let Ok(class) = crate::class::ClassFile::parse(data) else { return };
+            // The bytes must be that class (under any relocation prefix),
+            // not just a file of that name.
+            let own = class.this_class.strip_suffix(fix.class.as_bytes()).is_some_and(|p| p.ends_with(package(Component::Log4j1).as_bytes()));
+            if own && class.mentions(fix.marker.as_bytes()) {
+                let root = &stem[..stem.len() - fix.class.len()];
+                if let Some(entry) = self.log4j1.get_mut(root) {
+                    if !entry.fixed.contains(&i) {
+                        entry.fixed.push(i);
+                    }
+                }
             }
         } else if let Some(stem) = class_stem(without_release_dir(name)).filter(|s| s.ends_with(LOG4J1_CATEGORY)) {
             let Ok(class) = crate::class::ClassFile::parse(data) else { return };
@@ -768,6 +826,14 @@ impl ArchiveInventory {
             f.evidence.push("SocketNode deserialises through FilteredObjectInputStream (Debian's CVE-2019-17571 patch)".into());
             ids.retain(|id| *id != "CVE-2019-17571");
         }
+        let mut fixed_in_place = patched;
+        for fix in names.fixed.iter().map(|&i| &LOG4J1_FIXES[i]) {
+            if ids.contains(&fix.cve) {
+                f.evidence.push(format!("{root}{}.class {}: {} fixed in place (as in Debian's 1.2.17-11)", fix.class, fix.what, fix.cve));
+                ids.retain(|id| *id != fix.cve);
+                fixed_in_place = true;
+            }
+        }
         for (rule, class) in class_cves(component) {
             if ids.contains(&rule.id) {
                 f.evidence.push(format!("{}{class} is present: {}", root, rule.id));
@@ -778,7 +844,7 @@ impl ArchiveInventory {
         f.cves.dedup_by(|a, b| a.id == b.id);
         f.status = if !f.cves.is_empty() {
             Status::Vulnerable
-        } else if whole {
+        } else if whole && !fixed_in_place {
             f.evidence.push("none of the classes that carry log4j 1.x CVEs is present".into());
             Status::Mitigated
         } else {
