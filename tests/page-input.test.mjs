@@ -49,7 +49,14 @@ test('keyboard only: Tab reaches the drop zone, Enter opens the picker; arrows s
   assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-scan');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'drop');
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  // Playwright turns file-chooser interception on asynchronously when the
+  // first listener is added; if the key press wins that race, the picker
+  // opens unintercepted and no event ever comes (seen once in CI on a busy
+  // machine). One round trip to the page after subscribing orders the two.
+  const chooserEvent = page.waitForEvent('filechooser', { timeout: 30000 });
+  await page.evaluate(() => document.activeElement.id);
+  await page.keyboard.press('Enter');
+  const chooser = await chooserEvent;
   assert.equal(chooser.isMultiple(), true);
   await chooser.setFiles(corpusFile('log4j/log4j-core-2.14.1.jar'));
   await page.waitForSelector('body[data-scan="done"]', { timeout: 60000 });
