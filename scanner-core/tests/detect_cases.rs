@@ -390,6 +390,33 @@ fn log4j1_classes_fixed_in_place_drop_their_cves() {
     }
     assert_eq!(cves(&fake), (Status::Vulnerable, without(&[])));
 
+    // The fix is a class the fixed code uses: the marker as a mere string
+    // (here the field descriptor `Ljava/sql/Statement;` renamed to it) is
+    // not the fix.
+    let mut as_string = fix(false, false);
+    for (name, data) in as_string.iter_mut() {
+        if name == "org/apache/log4j/jdbc/JDBCAppender.class" {
+            *data = map_utf8(data, |s| if s == "Ljava/sql/Statement;" { "org/apache/log4j/jdbc/JdbcPatternParser".into() } else { s.into() });
+        }
+    }
+    assert_eq!(cves(&as_string), (Status::Vulnerable, without(&[])));
+
+    // Two copies of the class under one root, one fixed and one not (a
+    // duplicate entry, or a multi-release copy under META-INF/versions/9/):
+    // which one a class loader picks depends on the JVM and the manifest,
+    // so the CVE stays either way round.
+    let fixed_jdbc = fix(true, false).into_iter().find(|(n, _)| n == "org/apache/log4j/jdbc/JDBCAppender.class").unwrap().1;
+    let plain_jdbc = jar.iter().find(|(n, _)| n == "org/apache/log4j/jdbc/JDBCAppender.class").unwrap().1.clone();
+    for (base, extra, extra_name) in [
+        (true, &plain_jdbc, "META-INF/versions/9/org/apache/log4j/jdbc/JDBCAppender.class"),
+        (false, &fixed_jdbc, "META-INF/versions/9/org/apache/log4j/jdbc/JDBCAppender.class"),
+        (true, &plain_jdbc, "org/apache/log4j/jdbc/JDBCAppender.class"),
+    ] {
+        let mut two = fix(base, false);
+        two.push((extra_name.to_string(), extra.clone()));
+        assert_eq!(cves(&two), (Status::Vulnerable, without(&[])), "fixed base: {base}, extra copy {extra_name}");
+    }
+
     // Debian's jar as a whole: no JMS classes, SocketNode reading through
     // FilteredObjectInputStream (the corpus's SocketNode.class-1.2.17-debian
     // patch), JDBCAppender and chainsaw fixed. No CVE is left, and since the

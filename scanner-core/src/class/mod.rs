@@ -64,6 +64,9 @@ pub struct ClassFile<'a> {
     pub this_class: &'a [u8],
     /// Every Utf8 constant, in pool order (duplicates possible in odd files).
     pub strings: Vec<&'a [u8]>,
+    /// The names of the classes the pool refers to (`CONSTANT_Class`
+    /// entries, `this_class` included), in pool order.
+    pub classes: Vec<&'a [u8]>,
 }
 
 struct Reader<'a> {
@@ -173,7 +176,23 @@ impl<'a> ClassFile<'a> {
                 _ => None,
             })
             .collect();
-        Ok(ClassFile { major, minor, this_class, strings })
+        let classes = slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Class(i) => match slots.get(*i as usize) {
+                    Some(Slot::Utf8(b)) => Some(*b),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        Ok(ClassFile { major, minor, this_class, strings, classes })
+    }
+
+    /// Whether the class refers to the class `name` (internal form) through
+    /// a `CONSTANT_Class` entry: a type it uses, not just a string it holds.
+    pub fn refers_to(&self, name: &[u8]) -> bool {
+        self.classes.contains(&name)
     }
 
     /// Whether some Utf8 constant equals `needle` exactly (a method name, a
@@ -307,10 +326,10 @@ mod tests {
 
     #[test]
     fn strings_digest_ignores_order_and_duplicates() {
-        let a = ClassFile { major: 52, minor: 0, this_class: b"p/A", strings: alloc::vec![&b"p/A"[..], b"m", b"m"] };
-        let b = ClassFile { major: 50, minor: 0, this_class: b"p/A", strings: alloc::vec![&b"m"[..], b"p/A"] };
+        let a = ClassFile { major: 52, minor: 0, this_class: b"p/A", strings: alloc::vec![&b"p/A"[..], b"m", b"m"], classes: alloc::vec![] };
+        let b = ClassFile { major: 50, minor: 0, this_class: b"p/A", strings: alloc::vec![&b"m"[..], b"p/A"], classes: alloc::vec![] };
         assert_eq!(strings_digest(&a, b"", b""), strings_digest(&b, b"", b""));
-        let shaded = ClassFile { major: 52, minor: 0, this_class: b"s/p/A", strings: alloc::vec![&b"s/p/A"[..], b"m"] };
+        let shaded = ClassFile { major: 52, minor: 0, this_class: b"s/p/A", strings: alloc::vec![&b"s/p/A"[..], b"m"], classes: alloc::vec![] };
         assert_eq!(strings_digest(&shaded, b"s/p/", b"p/"), strings_digest(&a, b"", b""));
     }
 }

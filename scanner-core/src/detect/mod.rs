@@ -80,7 +80,8 @@ const WATCHED_SIMPLE_NAMES: &[&str] = &[
 struct Log4j1Fix {
     /// The class, relative to `org/apache/log4j/`.
     class: &'static str,
-    /// A constant-pool string only the fixed class has.
+    /// A class only the fix adds, which the fixed class refers to (under
+    /// the same relocation prefix as the class itself).
     marker: &'static str,
     cve: &'static str,
     /// What the fixed class does instead, for the evidence.
@@ -317,8 +318,11 @@ struct Log4j1Names {
     /// Classes whose presence carries a CVE (package-relative rule names).
     cve_classes: Vec<&'static str>,
     /// Indices into `LOG4J1_FIXES` of the fixes whose class was read and
-    /// has the fix.
+    /// has the fix, and of those with a copy read without it (a duplicate
+    /// entry, a `META-INF/versions/` copy): any unfixed copy keeps the CVE,
+    /// since which copy a class loader picks is not the scanner's to guess.
     fixed: Vec<usize>,
+    unfixed: Vec<usize>,
 }
 
 /// An entry whose path is a log4j-core fingerprinted class's canonical
@@ -518,13 +522,17 @@ impl ArchiveInventory {
             let Ok(class) = crate::class::ClassFile::parse(data) else { return };
             // The bytes must be that class (under any relocation prefix),
             // not just a file of that name.
-            let own = class.this_class.strip_suffix(fix.class.as_bytes()).is_some_and(|p| p.ends_with(package(Component::Log4j1).as_bytes()));
-            if own && class.mentions(fix.marker.as_bytes()) {
-                let root = &stem[..stem.len() - fix.class.len()];
-                if let Some(entry) = self.log4j1.get_mut(root) {
-                    if !entry.fixed.contains(&i) {
-                        entry.fixed.push(i);
-                    }
+            let pkg = package(Component::Log4j1).as_bytes();
+            let Some(prefix) = class.this_class.strip_suffix(fix.class.as_bytes()).and_then(|p| p.strip_suffix(pkg)) else { return };
+            // The fix's class is a type the class uses, relocated with it.
+            let mut marker = prefix.to_vec();
+            marker.extend_from_slice(fix.marker.as_bytes());
+            let has_fix = class.refers_to(&marker);
+            let root = &stem[..stem.len() - fix.class.len()];
+            if let Some(entry) = self.log4j1.get_mut(root) {
+                let list = if has_fix { &mut entry.fixed } else { &mut entry.unfixed };
+                if !list.contains(&i) {
+                    list.push(i);
                 }
             }
         } else if let Some(stem) = class_stem(without_release_dir(name)).filter(|s| s.ends_with(LOG4J1_CATEGORY)) {
@@ -827,7 +835,7 @@ impl ArchiveInventory {
             ids.retain(|id| *id != "CVE-2019-17571");
         }
         let mut fixed_in_place = patched;
-        for fix in names.fixed.iter().map(|&i| &LOG4J1_FIXES[i]) {
+        for fix in names.fixed.iter().filter(|i| !names.unfixed.contains(i)).map(|&i| &LOG4J1_FIXES[i]) {
             if ids.contains(&fix.cve) {
                 f.evidence.push(format!("{root}{}.class {}: {} fixed in place (as in Debian's 1.2.17-11)", fix.class, fix.what, fix.cve));
                 ids.retain(|id| *id != fix.cve);

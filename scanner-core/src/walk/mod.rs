@@ -124,8 +124,10 @@ pub trait Source {
     fn read_at(&mut self, off: u64, buf: &mut [u8]) -> std::io::Result<usize>;
     /// `(start, end)` ranges the walker expects to read soon, in order:
     /// the local headers and the last few KiB of nested STORED archives,
-    /// and small entries it will inflate. Hints may overlap or be wrong;
-    /// fetching them is optional. The default ignores them.
+    /// and small entries it will inflate. Each is non-empty and inside the
+    /// input; they may overlap or be wrong (a decoy end record in a
+    /// comment can have one directory hinted for nothing, once per
+    /// archive). Fetching them is optional. The default ignores them.
     fn prefetch(&mut self, ranges: &[(u64, u64)]) {
         let _ = ranges;
     }

@@ -81,7 +81,13 @@ impl Src for PubSrc<'_> {
         self.0.read_at(off, buf)
     }
     fn prefetch(&mut self, ranges: &[(u64, u64)]) {
-        self.0.prefetch(ranges)
+        // The trait promises the caller's `Source` non-empty ranges inside
+        // the input: cut to the end, drop what is left empty.
+        let len = self.0.len();
+        let fit: Vec<(u64, u64)> = ranges.iter().map(|&(a, b)| (a, b.min(len))).filter(|&(a, b)| a < b).collect();
+        if !fit.is_empty() {
+            self.0.prefetch(&fit);
+        }
     }
 }
 

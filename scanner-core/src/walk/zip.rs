@@ -157,7 +157,7 @@ fn check_end(src: &mut dyn Src, rec: &[u8], pos: u64, hinted: &mut bool) -> std:
     // Both passes of the walk read the whole directory, starting with the
     // signature check below: a reader that pays per round trip can fetch it
     // at once.
-    if !empty && !*hinted {
+    if cd_size > 0 && !*hinted {
         *hinted = true;
         src.prefetch(&[(actual, cd_end)]);
     }
