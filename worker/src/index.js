@@ -5,7 +5,7 @@
 // or forwarded to the origin unchanged. See worker/README.md for the
 // variables. The handler never throws: any failure inside the filter is
 // logged and answered as FAIL_MODE says.
-import { initSync, inspectParts, inspectContextCode } from '../../web/pkg/scanner_wasm.js';
+import { initSync, inspectParts, inspectBytes, inspectContextCode } from '../../web/pkg/scanner_wasm.js';
 import wasmModule from '../../web/pkg/scanner_wasm_bg.wasm';
 import { CONTEXTS, bodyKind, bodyParts, headParts, inspectAll, requestUrl } from './parts.js';
 
@@ -17,7 +17,7 @@ function getEngine() {
   if (engine === null) {
     initSync({ module: wasmModule });
     const codes = Object.fromEntries(CONTEXTS.map((name) => [name, inspectContextCode(name)]));
-    engine = { wasm: { inspectParts }, codes };
+    engine = { wasm: { inspectParts, inspectBytes }, codes };
   }
   return engine;
 }

@@ -160,7 +160,11 @@ export function headParts(method, url, headers, keep = mayHoldLookup) {
 }
 
 /**
- * The parts of a body prefix.
+ * The parts of a body prefix. JSON and text bodies stay bytes (a part whose
+ * text is a `Uint8Array`): `inspectAll` hands them to wasm as bytes, which
+ * is a copy, where a string crosses character by character and must first
+ * be decoded here. A fourth element `true` marks a body that counts as text
+ * only if it is valid UTF-8.
  * @param {string|null} kind from `bodyKind`
  * @param {Uint8Array} bytes the body, or its first MAX_BODY_BYTES
  * @param {boolean} complete false when `bytes` is only a prefix
@@ -171,11 +175,9 @@ export async function bodyParts(kind, bytes, complete, contentType) {
   const parts = [];
   if (kind === null || bytes.byteLength === 0) return parts;
   if (kind === 'sniff') {
-    try {
-      parts.push(['body', new TextDecoder('utf-8', { fatal: true }).decode(bytes), 'raw']);
-    } catch {
-      // Binary: nothing an application would log as text.
-    }
+    // Inspected only if it is UTF-8: binary is nothing an application
+    // would log as text.
+    parts.push(['body', bytes, 'raw', true]);
     return parts;
   }
   if (kind === 'multipart' && complete) {
@@ -194,14 +196,13 @@ export async function bodyParts(kind, bytes, complete, contentType) {
       // Malformed multipart: fall through and inspect it as text.
     }
   }
-  const text = utf8.decode(bytes);
-  if (kind === 'form') pushPairs(parts, 'form', text);
+  if (kind === 'form') pushPairs(parts, 'form', utf8.decode(bytes));
   // `json-document`: the whole text raw, then every string token with JSON
   // unescaping (scanner-wasm/src/inspect.rs), without building objects.
-  else if (kind === 'json') parts.push(['body(json)', text, 'json-document']);
+  else if (kind === 'json') parts.push(['body(json)', bytes, 'json-document']);
   // Text, and multipart cut at the limit (its text fields are plain text
   // between boundaries, so a raw scan still sees them).
-  else parts.push(['body', text, 'raw']);
+  else parts.push(['body', bytes, 'raw']);
   return parts;
 }
 
@@ -215,6 +216,7 @@ export async function bodyParts(kind, bytes, complete, contentType) {
  * is much faster than any scan behind the boundary).
  */
 function mayHoldLookup(text, context) {
+  if (typeof text !== 'string') return bytesMayHoldLookup(text, context);
   if (text.indexOf('$') >= 0) return true;
   switch (context) {
     case 'raw': return false;
@@ -226,6 +228,22 @@ function mayHoldLookup(text, context) {
   }
 }
 
+/** `mayHoldLookup` for a body kept as UTF-8 bytes: the same characters,
+ * all ASCII, so the same bytes. */
+function bytesMayHoldLookup(bytes, context) {
+  if (bytes.indexOf(0x24) >= 0) return true; // $
+  switch (context) {
+    case 'raw': return false;
+    case 'url': return bytes.indexOf(0x25) >= 0; // %
+    case 'json':
+    case 'json-document': return bytes.indexOf(0x5c) >= 0; // backslash
+    case 'html': return bytes.indexOf(0x26) >= 0; // &
+    default: return true;
+  }
+}
+
+const RANK = { clean: 0, attempt: 1, live: 2 };
+
 /**
  * Run a batch through scanner-wasm in one boundary crossing.
  * @param {{inspectParts: Function}} wasm
@@ -235,7 +253,22 @@ function mayHoldLookup(text, context) {
  */
 export function inspectAll(wasm, codes, parts) {
   const keep = [];
-  for (const p of parts) if (mayHoldLookup(p[1], p[2])) keep.push(p);
+  const bodies = [];
+  for (const p of parts) if (mayHoldLookup(p[1], p[2])) (typeof p[1] === 'string' ? keep : bodies).push(p);
+  let hit = inspectStrings(wasm, codes, keep);
+  // Bodies come after the request line and headers, so on a tie the
+  // earlier part stays the one named.
+  for (const p of bodies) {
+    if (hit?.inspection.verdict === 'live') break;
+    const inspection = wasm.inspectBytes(p[1], codes[p[2]], p[3] === true);
+    if (inspection !== null && (hit === null || RANK[inspection.verdict] > RANK[hit.inspection.verdict])) {
+      hit = { part: p[0], inspection };
+    }
+  }
+  return hit;
+}
+
+function inspectStrings(wasm, codes, keep) {
   if (keep.length === 0) return null;
   const lengths = new Uint32Array(keep.length);
   const contexts = new Uint8Array(keep.length);
