@@ -3,15 +3,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { ROOT, corpusFile, launchChromium } from './lib/common.mjs';
-import { startServer } from '../scripts/serve.mjs';
+import { corpusFile, servePage } from './lib/common.mjs';
 
 test('drag and drop of a jar onto the drop zone scans it', async (t) => {
-  const server = await startServer({ dir: path.join(ROOT, 'web'), port: 0 });
-  const { port } = server.address();
-  const { context, close } = await launchChromium();
-  t.after(async () => { await close(); server.close(); });
+  const { port, context } = await servePage(t);
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForSelector('#status[data-ready="true"]', { timeout: 30000 });
@@ -36,10 +31,7 @@ test('drag and drop of a jar onto the drop zone scans it', async (t) => {
 });
 
 test('keyboard only: Tab reaches the drop zone, Enter opens the picker; arrows switch tabs', async (t) => {
-  const server = await startServer({ dir: path.join(ROOT, 'web'), port: 0 });
-  const { port } = server.address();
-  const { context, close } = await launchChromium();
-  t.after(async () => { await close(); server.close(); });
+  const { port, context } = await servePage(t);
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForSelector('#status[data-ready="true"]', { timeout: 30000 });

@@ -6,19 +6,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, corpusFile, launchChromium } from './lib/common.mjs';
-import { startServer } from '../scripts/serve.mjs';
+import { corpusFile, servePage } from './lib/common.mjs';
 
 const COPIES = 10000;
 
 test('10,000 findings: paginated, sortable, and the page keeps responding', async (t) => {
-  const tmp = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'l4s-large-'));
-  const server = await startServer({ dir: path.join(ROOT, 'web'), port: 0 });
-  const { port } = server.address();
-  const { context, close } = await launchChromium();
-  t.after(async () => { await close(); server.close(); fs.rmSync(tmp, { recursive: true, force: true }); });
+  const { port, context, tmp } = await servePage(t, 'l4s-large-');
 
   // The 2.0-rc2 JndiLookup class (MANIFEST.tsv: vulnerable, all four
   // Log4j 2 CVEs), copied under shaded/pNNNNN/ in five jars of 2,000 copies

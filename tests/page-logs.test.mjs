@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, CORPUS, OUT, launchChromium } from './lib/common.mjs';
-import { startServer } from '../scripts/serve.mjs';
+import { CORPUS, OUT, servePage } from './lib/common.mjs';
 
 const PAYLOADS = process.env.LOG4J_PAYLOADS ?? path.resolve(CORPUS, '../payloads');
 
@@ -47,10 +46,7 @@ async function hitRows(page) {
 
 test('log tab: pasted payload line flagged with JNDI name and host, benign line passes', async (t) => {
   assert.ok(malicious && benign, 'payload corpus has a plain remote row and a benign row');
-  const server = await startServer({ dir: path.join(ROOT, 'web'), port: 0 });
-  const { port } = server.address();
-  const { context, close } = await launchChromium();
-  t.after(async () => { await close(); server.close(); });
+  const { port, context } = await servePage(t);
   const { page, problems } = await openLogTab(context, port);
 
   // Line 1 benign, line 2 the payload inside a typical access-log line.
@@ -74,11 +70,7 @@ test('log tab: pasted payload line flagged with JNDI name and host, benign line 
 });
 
 test('log tab: a gzipped log file is decompressed and checked line by line', async (t) => {
-  const tmp = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'l4s-logs-'));
-  const server = await startServer({ dir: path.join(ROOT, 'web'), port: 0 });
-  const { port } = server.address();
-  const { context, close } = await launchChromium();
-  t.after(async () => { await close(); server.close(); fs.rmSync(tmp, { recursive: true, force: true }); });
+  const { port, context, tmp } = await servePage(t, 'l4s-logs-');
 
   // 20,000 benign lines with the payload on line 3 and again on the last
   // line, which has no trailing newline (the streaming edge cases).

@@ -5,8 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, corpusFile, launchChromium } from './lib/common.mjs';
-import { startServer } from '../scripts/serve.mjs';
+import { ROOT, corpusFile, servePage } from './lib/common.mjs';
 
 // The page's own files, as they exist on disk under web/.
 function pageFiles() {
@@ -22,11 +21,8 @@ function pageFiles() {
 }
 
 test('no request leaves the origin during a scan; the page works offline after one visit', async (t) => {
-  const server = await startServer({ dir: path.join(ROOT, 'web'), port: 0 });
-  const { port } = server.address();
+  const { server, port, context } = await servePage(t);
   const origin = `http://127.0.0.1:${port}`;
-  const { context, close } = await launchChromium();
-  t.after(async () => { await close(); server.close(); });
 
   // Recorded on the context: page, Web Worker and service worker requests.
   const requests = [];

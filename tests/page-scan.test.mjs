@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, CORPUS, OUT, corpusFile, launchChromium } from './lib/common.mjs';
-import { startServer } from '../scripts/serve.mjs';
+import { ROOT, CORPUS, OUT, corpusFile, servePage } from './lib/common.mjs';
 
 /** MANIFEST.tsv as { file -> { components: [...], errors: [...] } }. */
 function readManifest() {
@@ -112,11 +111,7 @@ function normalise(report) {
 
 test('dropped corpus jars show the manifest\'s verdicts; export matches the CLI', async (t) => {
   fs.mkdirSync(OUT, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'l4s-page-'));
-  const server = await startServer({ dir: path.join(ROOT, 'web'), port: 0 });
-  const { port } = server.address();
-  const { context, close } = await launchChromium();
-  t.after(async () => { await close(); server.close(); fs.rmSync(tmp, { recursive: true, force: true }); });
+  const { port, context, tmp } = await servePage(t, 'l4s-page-');
 
   const manifest = readManifest();
   const corpusInputs = [
@@ -245,11 +240,7 @@ test('dropped corpus jars show the manifest\'s verdicts; export matches the CLI'
 });
 
 test('a dropped folder is walked; cancel stops the scan and the page recovers', async (t) => {
-  const tmp = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'l4s-folder-'));
-  const server = await startServer({ dir: path.join(ROOT, 'web'), port: 0 });
-  const { port } = server.address();
-  const { context, close } = await launchChromium();
-  t.after(async () => { await close(); server.close(); fs.rmSync(tmp, { recursive: true, force: true }); });
+  const { port, context, tmp } = await servePage(t, 'l4s-folder-');
 
   const root = path.join(tmp, 'app');
   fs.mkdirSync(path.join(root, 'lib/old'), { recursive: true });

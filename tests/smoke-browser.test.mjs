@@ -3,15 +3,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { ROOT, corpusFile, unzipNames, launchChromium } from './lib/common.mjs';
-import { startServer } from '../scripts/serve.mjs';
+import { corpusFile, unzipNames, servePage } from './lib/common.mjs';
 
 test('page loads the wasm module in Chromium; zipEntryNames matches unzip -Z1', async (t) => {
-  const server = await startServer({ dir: path.join(ROOT, 'web'), port: 0 });
-  const { port } = server.address();
-  const { context, close } = await launchChromium();
-  t.after(async () => { await close(); server.close(); });
+  const { port, context } = await servePage(t);
 
   const page = await context.newPage();
   const problems = [];

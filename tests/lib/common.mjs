@@ -47,3 +47,22 @@ export async function launchChromium() {
   };
   return { context, close };
 }
+
+/**
+ * Serve `web/` on a free 127.0.0.1 port and launch Chromium, both closed
+ * when the test `t` ends. With `tmpPrefix`, also a scratch directory under
+ * /tmp, removed then too.
+ */
+export async function servePage(t, tmpPrefix = null) {
+  const { startServer } = await import('../../scripts/serve.mjs');
+  const tmp = tmpPrefix === null ? null : fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), tmpPrefix));
+  const server = await startServer({ dir: path.join(ROOT, 'web'), port: 0 });
+  const { port } = server.address();
+  const { context, close } = await launchChromium();
+  t.after(async () => {
+    await close();
+    server.close();
+    if (tmp !== null) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  return { server, port, context, tmp };
+}
