@@ -115,7 +115,9 @@ pub fn examine(entry: &str, data: &[u8]) -> Option<ClassFact> {
         },
     };
     let (candidates, basis, evidence) = date(component, rel, &class, data, relocation.as_bytes());
-    let socketnode_patched = component == Component::Log4j1 && class.mentions(SOCKETNODE_PATCH);
+    // A class SocketNode uses (relocated or not), not just a string it holds:
+    // the same test as the in-place fixes of `detect::LOG4J1_FIXES`.
+    let socketnode_patched = component == Component::Log4j1 && class.classes.iter().any(|c| c.ends_with(SOCKETNODE_PATCH));
     Some(ClassFact {
         entry: entry.into(),
         component,
